@@ -1,0 +1,97 @@
+package tensor
+
+import "math"
+
+// Inner loops of the neural-network operations. Each is a plain reference
+// loop kept small on purpose: the operations in nn_*.go call only these for
+// their O(n) work, so a loop can be switched to a SIMD kernel (simd.Dot,
+// simd.Axpy, ...) in one place without touching the math around it.
+//
+// All of them panic (index out of range) if the slices are shorter than
+// documented: that is a programming error.
+
+// dotF32 returns Σ x[i]·y[i] over i < len(x), accumulated in f32.
+func dotF32(x, y []float32) float32 {
+	y = y[:len(x)]
+	var s float32
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
+
+// axpyF32 computes y[i] += alpha·x[i] for i < len(x).
+func axpyF32(alpha float32, x, y []float32) {
+	y = y[:len(x)]
+	for i, v := range x {
+		y[i] += alpha * v
+	}
+}
+
+// scaleF32 computes x[i] *= alpha.
+func scaleF32(alpha float32, x []float32) {
+	for i := range x {
+		x[i] *= alpha
+	}
+}
+
+// sumF32 returns Σ x[i], accumulated in f32.
+func sumF32(x []float32) float32 {
+	var s float32
+	for _, v := range x {
+		s += v
+	}
+	return s
+}
+
+// maxF32 returns the largest element of x (-Inf for an empty x). NaNs are
+// skipped unless every element is NaN.
+func maxF32(x []float32) float32 {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		if v > m {
+			m = v
+		}
+	}
+	return m
+}
+
+// expSubF32 computes x[i] = exp(x[i] - m) and returns Σ x[i] (f32
+// accumulation). The exponential is evaluated in f64 and rounded, which is
+// at least as accurate as a correctly rounded f32 exp up to one ulp.
+func expSubF32(x []float32, m float32) float32 {
+	var s float32
+	for i, v := range x {
+		e := float32(math.Exp(float64(v - m)))
+		x[i] = e
+		s += e
+	}
+	return s
+}
+
+// siluF32 computes x[i] = x[i]·sigmoid(x[i]) = x[i] / (1 + exp(-x[i])).
+func siluF32(x []float32) {
+	for i, v := range x {
+		x[i] = float32(float64(v) / (1 + math.Exp(-float64(v))))
+	}
+}
+
+// swigluF32 computes dst[i] = silu(gate[i])·up[i] for i < len(dst), one
+// element at a time so dst may alias gate or up.
+func swigluF32(dst, gate, up []float32) {
+	gate, up = gate[:len(dst)], up[:len(dst)]
+	for i, g := range gate {
+		z := float64(g)
+		dst[i] = float32(z/(1+math.Exp(-z))) * up[i]
+	}
+}
+
+// geluTanhF32 computes the tanh approximation of GELU in place:
+// x[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+func geluTanhF32(x []float32) {
+	const c = 0.7978845608028654 // √(2/π)
+	for i, v := range x {
+		z := float64(v)
+		x[i] = float32(0.5 * z * (1 + math.Tanh(c*(z+0.044715*z*z*z))))
+	}
+}
