@@ -117,7 +117,7 @@ func foldEq(s string, i int, want byte) (bool, int) {
 	return false, 0
 }
 
-// contraction matches 's|'t|'re|'ve|'m|'ll|'d at i (s[i] is '\'').
+// contraction matches 's|'t|'re|'ve|'m|'ll|'d at i (s[i] is '\”).
 func contraction(s string, i int, fold bool) int {
 	j := i + 1
 	one := func(c byte) (bool, int) {
