@@ -160,15 +160,16 @@ func (q metaspaceDec) decodeChain(toks []string, raw bool) []string {
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		var b strings.Builder
-		for j, r := range t {
-			if r == q.repl && !(r == utf8.RuneError && !strings.HasPrefix(t[j:], "\uFFFD")) {
-				if i == 0 && q.prepend != "never" && j == 0 {
-					continue
+		for j := 0; j < len(t); {
+			r, n := utf8.DecodeRuneInString(t[j:])
+			if r == q.repl && n > 1 {
+				if !(i == 0 && j == 0 && q.prepend != "never") {
+					b.WriteByte(' ')
 				}
-				b.WriteByte(' ')
-				continue
+			} else {
+				b.WriteString(t[j : j+n])
 			}
-			b.WriteString(t[j : j+utf8.RuneLen(r)])
+			j += n
 		}
 		out[i] = b.String()
 	}

@@ -185,38 +185,43 @@ func parseModel(name string, raw json.RawMessage) (*bpeModel, error) {
 		}
 	}
 	m.merges = make(map[uint64]mergeInfo, len(jm.Merges))
-	for rank, raw := range jm.Merges {
+	rank := 0
+	for k, raw := range jm.Merges {
 		var a, b string
 		var s string
 		var pair []string
 		if err := json.Unmarshal(raw, &s); err == nil {
-			var ok bool
-			a, b, ok = strings.Cut(s, " ")
-			if !ok {
-				return nil, parseError(name, "model: merge %d %q is not two tokens separated by a space", rank, s)
+			if strings.HasPrefix(s, "#version") {
+				continue
 			}
+			parts := strings.Split(s, " ")
+			if len(parts) != 2 {
+				return nil, parseError(name, "model: merge %d %q is not two tokens separated by a space", k, s)
+			}
+			a, b = parts[0], parts[1]
 		} else if err := json.Unmarshal(raw, &pair); err == nil && len(pair) == 2 {
 			a, b = pair[0], pair[1]
 		} else {
-			return nil, parseError(name, "model: merge %d is neither \"a b\" nor [\"a\", \"b\"]: %s", rank, raw)
+			return nil, parseError(name, "model: merge %d is neither \"a b\" nor [\"a\", \"b\"]: %.40s", k, raw)
 		}
 		ia, ok := m.vocab[a]
 		if !ok {
-			return nil, parseError(name, "model: merge %d: token %q is not in the vocabulary", rank, a)
+			return nil, parseError(name, "model: merge %d: token %q is not in the vocabulary", k, a)
 		}
 		ib, ok := m.vocab[b]
 		if !ok {
-			return nil, parseError(name, "model: merge %d: token %q is not in the vocabulary", rank, b)
+			return nil, parseError(name, "model: merge %d: token %q is not in the vocabulary", k, b)
 		}
 		if len(b) < len(m.prefix) {
-			return nil, parseError(name, "model: merge %d: token %q is shorter than the continuing_subword_prefix", rank, b)
+			return nil, parseError(name, "model: merge %d: token %q is shorter than the continuing_subword_prefix", k, b)
 		}
 		merged := a + b[len(m.prefix):]
 		id, ok := m.vocab[merged]
 		if !ok {
-			return nil, parseError(name, "model: merge %d: result %q is not in the vocabulary", rank, merged)
+			return nil, parseError(name, "model: merge %d: result %q is not in the vocabulary", k, merged)
 		}
 		m.merges[pairKey(ia, ib)] = mergeInfo{rank: int32(rank), id: id}
+		rank++
 	}
 	return m, nil
 }

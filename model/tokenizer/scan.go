@@ -117,7 +117,8 @@ func foldEq(s string, i int, want byte) (bool, int) {
 	return false, 0
 }
 
-// contraction matches 's|'t|'re|'ve|'m|'ll|'d at i (s[i] is '\”).
+// contraction matches the English contractions ('s, 't, 're, 've, 'm, 'll,
+// 'd) at i, where s[i] is an apostrophe.
 func contraction(s string, i int, fold bool) int {
 	j := i + 1
 	one := func(c byte) (bool, int) {

@@ -108,6 +108,9 @@ func (t *Tokenizer) buildVocab(list []jsonAdded) error {
 		t.addedByID[id] = at
 		maxID = max(maxID, id)
 	}
+	if n := len(t.model.vocab) + len(t.added); maxID >= 2*n+1024 {
+		return parseError(t.name, "token ids are not dense (largest %d for %d tokens)", maxID, n)
+	}
 	t.vocabSize = maxID + 1
 	t.idToTok = make([]string, t.vocabSize)
 	for s, id := range t.model.vocab {
