@@ -14,7 +14,7 @@ import (
 
 var goldenNames = []string{
 	"llama3", "llama3flags", "qwen2", "gpt2", "gpt2prefix",
-	"llama2", "llama2flags", "mistral", "metaspace", "gemma",
+	"llama2", "llama2flags", "mistral", "metaspace", "gemma", "unk", "unkfuse", "affix",
 }
 
 type goldenFile struct {

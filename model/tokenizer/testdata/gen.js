@@ -8,7 +8,8 @@
 //
 // It writes, next to itself:
 //   <name>.tokenizer.json  one tokenizer per style (Llama 3, Qwen2, Llama 2,
-//                          Mistral, Gemma, GPT-2 and variants with added-token flags)
+//                          Mistral, Gemma, GPT-2, variants with added-token flags,
+//                          unknown tokens, and subword prefix/suffix)
 //   <name>.golden.json     {"encode":[{text, ids, ids_plain, dec, dec_skip}], "decode":[{ids, dec, dec_skip}]}
 //   pretok.golden.json     splits of the known Split patterns and other pre-tokenizers
 //   nfc.golden.json        NFC normalizer outputs
@@ -334,6 +335,61 @@ function gemma() {
   };
 }
 
+// unkModel: SentencePiece-style without byte fallback, so unknown
+// characters become <unk> (fused or not).
+function unkModel(fuse) {
+  const t = llama2();
+  t.model.byte_fallback = false;
+  t.model.fuse_unk = fuse;
+  return t;
+}
+
+// affix: a byte-level BPE with a continuing-subword prefix and an
+// end-of-word suffix (the original BPE / CLIP style).
+function affix() {
+  const pre = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+  const t = probe(pre);
+  const pieces = [];
+  for (const line of CORPUS.split('\n')) for (const [p] of t.getPreTokenizer().preTokenizeString(line + '\n')) pieces.push(p);
+  const vocab = {};
+  let n = 0;
+  for (const [, ch] of BYTE_CHARS) { vocab[ch] = n++; vocab['##' + ch] = n++; vocab[ch + '</w>'] = n++; vocab['##' + ch + '</w>'] = n++; }
+  const counts = new Map();
+  for (const [w, c] of countWords(pieces)) {
+    const syms = w.map((ch, i) => (i > 0 ? '##' : '') + ch + (i === w.length - 1 ? '</w>' : ''));
+    counts.set(syms, c);
+  }
+  // Merges join "x" + "##y" into "xy" (the prefix of the right part dropped).
+  const words = [...counts.entries()].map(([syms, c]) => ({ syms, count: c }));
+  const merges = [];
+  for (let m = 0; m < 400; m++) {
+    const pairs = new Map();
+    for (const w of words) for (let i = 0; i + 1 < w.syms.length; i++) {
+      const k = w.syms[i] + '\u0000' + w.syms[i + 1];
+      pairs.set(k, (pairs.get(k) || 0) + w.count);
+    }
+    let best = null, bestC = 0;
+    for (const [k, c] of pairs) if (c > bestC || (c === bestC && best !== null && k < best)) { best = k; bestC = c; }
+    if (best === null) break;
+    const [a, b] = best.split('\u0000');
+    const ab = a + b.slice(2);
+    merges.push([a, b]);
+    if (!(ab in vocab)) vocab[ab] = Object.keys(vocab).length;
+    for (const w of words) {
+      const out = [];
+      for (let i = 0; i < w.syms.length; i++) {
+        if (i + 1 < w.syms.length && w.syms[i] === a && w.syms[i + 1] === b) { out.push(ab); i++; } else out.push(w.syms[i]);
+      }
+      w.syms = out;
+    }
+  }
+  return {
+    version: '1.0', truncation: null, padding: null, added_tokens: [special(Object.keys(vocab).length, '<|endoftext|>')],
+    normalizer: null, pre_tokenizer: pre, post_processor: null, decoder: null,
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '##', end_of_word_suffix: '</w>', fuse_unk: false, byte_fallback: false, vocab, merges },
+  };
+}
+
 const flagTokens = (n) => [
   special(n, '<mask>', { lstrip: true }),
   special(n + 1, '[TOOL]', { rstrip: true, special: false }),
@@ -419,4 +475,7 @@ function recordNFC() {
   await record('mistral', mistral());
   await record('metaspace', metaspaceSplit());
   await record('gemma', gemma());
+  await record('unk', unkModel(false));
+  await record('unkfuse', unkModel(true));
+  await record('affix', affix());
 })().catch((e) => { console.error(e); process.exit(1); });
