@@ -116,13 +116,12 @@ func composePair(a, b rune) (rune, bool) {
 
 // nfc returns the NFC form of s.
 func nfc(s string) string {
+	// Quick check: nothing to do unless some rune may change or combine.
 	i := 0
 	for i < len(s) {
-		if s[i] < 0xCC { // every rune below U+0300 is NFC-stable
-			if s[i] < utf8.RuneSelf {
-				i++
-				continue
-			}
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if n > 1 && nfcUnsafe(r) {
@@ -134,8 +133,8 @@ func nfc(s string) string {
 		return s
 	}
 	nfcOnce.Do(nfcInit)
-	// Back up to the start of the text: the whole string is processed, which
-	// keeps this simple; texts needing NFC work are rare.
+	// The whole string is processed, which keeps this simple; texts that
+	// need NFC work are rare.
 	var buf []nfcRune
 	for j := 0; j < len(s); {
 		r, n := utf8.DecodeRuneInString(s[j:])

@@ -29,6 +29,20 @@
 // keeps it, and byte-fallback vocabularies encode it as its <0xXX> token.
 // DecodeBytes gives such bytes back exactly; Decode, like the Rust library,
 // replaces invalid UTF-8 with U+FFFD.
+//
+// The NFC normalizer is implemented here (nfc.go) with tables generated from
+// Unicode 14.0 data; it matches the Rust library on every character both
+// Unicode versions know. Character classes of the pre-tokenizer patterns use
+// Go's unicode package.
+//
+// Example:
+//
+//	tk, err := tokenizer.Load("Llama-3.2-1B/tokenizer.json")
+//	if err != nil {
+//		return err
+//	}
+//	ids := tk.Encode("Hello world", true) // [128000 9906 1917]
+//	text := tk.Decode(ids, true)          // "Hello world"
 package tokenizer
 
 import (
