@@ -3,8 +3,8 @@
 // `tokenizers`, which wraps the Rust library) encodes and decodes a set of
 // tricky and random strings with them.
 //
-//   mkdir -p /tmp/hf && (cd /tmp/hf && npm install tokenizers@0.23.2)
-//   NODE_PATH=/tmp/hf/node_modules node gen.js
+//   (cd "$DIR" && npm install tokenizers@0.23.2)   # any scratch directory
+//   NODE_PATH="$DIR/node_modules" node gen.js
 //
 // It writes, next to itself:
 //   <name>.tokenizer.json  one tokenizer per style (Llama 3, Qwen2, Llama 2,
