@@ -23,6 +23,7 @@
 //	defer f.Close()
 //	w, err := f.Float32("model.embed_tokens.weight") // F32, F16, BF16 or F64
 //
-// Write produces files that are byte-identical to those of the reference
-// implementation for the same tensors and metadata.
+// Write lays a file out as the reference implementation does (compact
+// header, space padding to 8 bytes, tensors by descending dtype alignment
+// then by name), so the same tensors always give the same bytes.
 package safetensors

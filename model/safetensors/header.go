@@ -254,7 +254,7 @@ func readTensorInfo(dec *json.Decoder, name string, dataLen int) (TensorInfo, er
 			t.Shape = make([]int, len(dims))
 			for i, d := range dims {
 				if d > uint64(maxInt) {
-					return fmt.Errorf("shape dimension %d is too large", d)
+					return fmt.Errorf("shape dimension %d overflows int", d)
 				}
 				t.Shape[i] = int(d)
 			}

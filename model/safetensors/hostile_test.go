@@ -64,7 +64,7 @@ func hostileFiles() []hostileCase {
 		{"string in shape", rawFile(t(`{"dtype":"F32","shape":["1"],"data_offsets":[0,4]}`), zeros(4)), "not an integer"},
 		{"shape over uint64", rawFile(t(`{"dtype":"F32","shape":[99999999999999999999],"data_offsets":[0,4]}`), zeros(4)), "not a 64-bit"},
 		{"shape overflows int", rawFile(t(`{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,4]}`), zeros(4)), "overflows"},
-		{"shape bytes overflow", rawFile(t(`{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,4]}`), zeros(4)), "size of 2305843009213693952 F64 elements overflows"},
+		{"shape bytes overflow", rawFile(t(`{"dtype":"F64","shape":[2305843009213693952],"data_offsets":[0,4]}`), zeros(4)), "overflows"},
 		{"overflow before zero dim", rawFile(t(`{"dtype":"U8","shape":[4294967296,4294967296,0],"data_offsets":[0,0]}`), nil), "overflows"},
 		{"odd F4 count", rawFile(t(`{"dtype":"F4","shape":[3],"data_offsets":[0,2]}`), zeros(2)), "3 F4 elements are not a whole number of bytes"},
 		{"offsets wrong count", rawFile(t(`{"dtype":"F32","shape":[1],"data_offsets":[0,4,8]}`), zeros(8)), "has 3 values"},
