@@ -33,6 +33,10 @@ func main() {
 	avx2()
 	write("gemm_f32_amd64.s")
 
+	header("amd64", "")
+	packAVX512()
+	write("gemm_f32_pack_amd64.s")
+
 	header("arm64", "// The Go assembler has no FMLA (by element) or vector FADD; they are\n// encoded as WORDs with the mnemonic beside them.\n")
 	neon()
 	write("gemm_f32_arm64.s")
@@ -317,5 +321,79 @@ func neon() {
 			p("\tADD  R5, R3")
 		}
 	}
+	p("\tRET")
+}
+
+// packAVX512 writes packF32AVX512, the panel packing transpose: up to 16
+// rows (lanes) of a panel, 16 k steps at a time, go through a 16×16
+// register transpose and are stored as 16 k steps of lanes values under
+// the lane mask K1.
+func packAVX512() {
+	name := "packF32AVX512"
+	p("// func %s(dst, src *float32, ld, k, w, lanes int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ src+8(FP), SI")
+	p("\tMOVQ ld+16(FP), R8")
+	p("\tSHLQ $2, R8")
+	p("\tMOVQ k+24(FP), R12")
+	p("\tMOVQ w+32(FP), R10")
+	p("\tSHLQ $2, R10")
+	p("\tMOVQ lanes+40(FP), CX")
+	p("\tMOVQ CX, BX")
+	p("\tMOVL $1, AX")
+	p("\tSHLL CX, AX")
+	p("\tDECL AX")
+	p("\tKMOVW AX, K1")
+	p("")
+	p("loop:")
+	p("\t// Load 16 k steps of each of the lanes rows into Z0..Z(lanes-1).")
+	p("\tMOVQ    SI, R9")
+	p("\tVMOVUPS (R9), Z0")
+	for i := 1; i < 16; i++ {
+		p("\tCMPQ    BX, $%d", i+1)
+		p("\tJB      transpose")
+		p("\tADDQ    R8, R9")
+		p("\tVMOVUPS (R9), Z%d", i)
+	}
+	p("")
+	p("transpose:")
+	p("\t// Interleave pairs of rows: T(2q), T(2q+1) from rows 2q, 2q+1.")
+	for q := 0; q < 8; q++ {
+		p("\tVUNPCKLPS Z%d, Z%d, Z%d", 2*q+1, 2*q, 16+2*q)
+		p("\tVUNPCKHPS Z%d, Z%d, Z%d", 2*q+1, 2*q, 16+2*q+1)
+	}
+	p("\t// Interleave pairs of pairs: each 128-bit block of R(4q+c) now")
+	p("\t// holds one column for rows 4q..4q+3.")
+	for q := 0; q < 4; q++ {
+		t := 16 + 4*q
+		p("\tVUNPCKLPD Z%d, Z%d, Z%d", t+2, t, 4*q)
+		p("\tVUNPCKHPD Z%d, Z%d, Z%d", t+2, t, 4*q+1)
+		p("\tVUNPCKLPD Z%d, Z%d, Z%d", t+3, t+1, 4*q+2)
+		p("\tVUNPCKHPD Z%d, Z%d, Z%d", t+3, t+1, 4*q+3)
+	}
+	p("\t// Gather the 128-bit blocks: Z(j) becomes column j for all rows.")
+	for c := 0; c < 4; c++ {
+		p("\tVSHUFF32X4 $0x88, Z%d, Z%d, Z%d", 4+c, c, 16+c)
+		p("\tVSHUFF32X4 $0xdd, Z%d, Z%d, Z%d", 4+c, c, 20+c)
+		p("\tVSHUFF32X4 $0x88, Z%d, Z%d, Z%d", 12+c, 8+c, 24+c)
+		p("\tVSHUFF32X4 $0xdd, Z%d, Z%d, Z%d", 12+c, 8+c, 28+c)
+	}
+	for c := 0; c < 4; c++ {
+		p("\tVSHUFF32X4 $0x88, Z%d, Z%d, Z%d", 24+c, 16+c, c)
+		p("\tVSHUFF32X4 $0xdd, Z%d, Z%d, Z%d", 24+c, 16+c, 8+c)
+		p("\tVSHUFF32X4 $0x88, Z%d, Z%d, Z%d", 28+c, 20+c, 4+c)
+		p("\tVSHUFF32X4 $0xdd, Z%d, Z%d, Z%d", 28+c, 20+c, 12+c)
+	}
+	p("")
+	p("\t// Store the 16 k steps, lanes values each.")
+	for j := 0; j < 16; j++ {
+		p("\tVMOVUPS Z%d, K1, (DI)", j)
+		p("\tADDQ    R10, DI")
+	}
+	p("\tADDQ $64, SI")
+	p("\tSUBQ $16, R12")
+	p("\tJNZ  loop")
+	p("\tVZEROUPPER")
 	p("\tRET")
 }

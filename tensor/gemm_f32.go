@@ -158,7 +158,7 @@ func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda i
 			Parallel(ceilDiv(panels, panelsPerItem), threads, func(t int) {
 				for q := t * panelsPerItem; q < min(panels, (t+1)*panelsPerItem); q++ {
 					r := q * mr
-					packF32Panel(ap[q*mr*kb:(q+1)*mr*kb], a[(ic+r)*lda+pc:], lda, min(mr, mb-r), kb, mr)
+					simd.PackF32Panel(ap[q*mr*kb:(q+1)*mr*kb], a[(ic+r)*lda+pc:], lda, min(mr, mb-r), kb, mr)
 				}
 			})
 			Parallel(g.rows*g.cols, threads, func(t int) {
@@ -208,7 +208,7 @@ func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, k
 	defer putF32(bp)
 	for q := 0; q < bPanels; q++ {
 		j := j0 + q*nr
-		packF32Panel(bp[q*nr*kb:(q+1)*nr*kb], b[j*ldb+pc:], ldb, min(nr, j1-j), kb, nr)
+		simd.PackF32Panel(bp[q*nr*kb:(q+1)*nr*kb], b[j*ldb+pc:], ldb, min(nr, j1-j), kb, nr)
 	}
 	var tile []float32
 	for q := q0; q < q1; q++ {
@@ -240,24 +240,6 @@ func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, k
 					copy(dst, src)
 				}
 			}
-		}
-	}
-}
-
-// packF32Panel packs rows (<= w) rows of k values, row stride ld, into a
-// panel of k steps of w values: dst[p*w+i] = src[i*ld+p], zero for
-// i >= rows.
-func packF32Panel(dst, src []float32, ld, rows, k, w int) {
-	dst = dst[:k*w]
-	for i := 0; i < rows; i++ {
-		row := src[i*ld : i*ld+k]
-		for p, v := range row {
-			dst[p*w+i] = v
-		}
-	}
-	if rows < w {
-		for p := 0; p < k; p++ {
-			clear(dst[p*w+rows : p*w+w])
 		}
 	}
 }
