@@ -58,6 +58,6 @@ func GemmF32Kernels() []*F32Kernel {
 	return ks
 }
 
-// gemmF32Generic4x4 is the portable kernel (js/wasm runs it): a 4×4 tile
-// held in 16 local accumulators.
-var gemmF32Generic4x4 = &F32Kernel{Name: "generic-4x4", Level: Generic, MR: 4, NR: 4, fn: gemmF32Generic}
+// gemmF32GenericKernel is the portable kernel (js/wasm runs it): a 2×4
+// tile held in eight local accumulators.
+var gemmF32GenericKernel = &F32Kernel{Name: "generic-2x4", Level: Generic, MR: 2, NR: 4, fn: gemmF32Generic}

@@ -14,7 +14,7 @@ func gemmF32KernelFor(l Level) *F32Kernel {
 	case l >= AVX2 && detected.Level >= AVX2:
 		return gemmF32AVX2
 	}
-	return gemmF32Generic4x4
+	return gemmF32GenericKernel
 }
 
 func gemmF32AVX512Tile(k int, a, b, c []float32, ldc int, accumulate bool) {

@@ -8,7 +8,7 @@ func gemmF32KernelFor(l Level) *F32Kernel {
 	if l == NEON && detected.Level == NEON {
 		return gemmF32NEON
 	}
-	return gemmF32Generic4x4
+	return gemmF32GenericKernel
 }
 
 func gemmF32NEONTile(k int, a, b, c []float32, ldc int, accumulate bool) {

@@ -2,4 +2,4 @@
 
 package simd
 
-func gemmF32KernelFor(Level) *F32Kernel { return gemmF32Generic4x4 }
+func gemmF32KernelFor(Level) *F32Kernel { return gemmF32GenericKernel }

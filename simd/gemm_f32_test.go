@@ -76,26 +76,27 @@ func TestGemmF32Kernels(t *testing.T) {
 // in Run's doc comment, bit for bit.
 func TestGemmF32GenericMatchesDoc(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
-	kn := gemmF32Generic4x4
-	for _, k := range []int{0, 1, 5, 64} {
+	kn := gemmF32GenericKernel
+	mr, nr, ldc := kn.MR, kn.NR, kn.NR+3
+	for _, k := range []int{0, 1, 2, 5, 64} {
 		for _, acc := range []bool{false, true} {
-			a, b := make([]float32, 4*k), make([]float32, 4*k)
+			a, b := make([]float32, mr*k), make([]float32, nr*k)
 			randFill(r, a)
 			randFill(r, b)
-			c, want := make([]float32, 4*7), make([]float32, 4*7)
+			c, want := make([]float32, mr*ldc), make([]float32, mr*ldc)
 			randFill(r, c)
 			copy(want, c)
-			kn.Run(k, a, b, c, 7, acc)
-			for i := 0; i < 4; i++ {
-				for j := 0; j < 4; j++ {
+			kn.Run(k, a, b, c, ldc, acc)
+			for i := 0; i < mr; i++ {
+				for j := 0; j < nr; j++ {
 					s := float32(0)
 					for p := 0; p < k; p++ {
-						s += float32(a[p*4+i] * b[p*4+j])
+						s += float32(a[p*mr+i] * b[p*nr+j])
 					}
 					if acc {
-						want[i*7+j] += s
+						want[i*ldc+j] += s
 					} else {
-						want[i*7+j] = s
+						want[i*ldc+j] = s
 					}
 				}
 			}

@@ -60,7 +60,7 @@ func GemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 }
 
 // GemmF32Path returns the short name of the micro-kernel GemmF32 uses now,
-// such as "avx512-14x32", "avx2-6x16", "neon-8x12" or "generic-4x4".
+// such as "avx512-14x32", "avx2-6x16", "neon-8x12" or "generic-2x4".
 func GemmF32Path() string { return simd.GemmF32Kernel().Name }
 
 func checkGemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {

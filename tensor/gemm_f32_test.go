@@ -137,7 +137,7 @@ func TestGemmF32SmallSweep(t *testing.T) {
 
 func TestGemmF32EdgeSweep(t *testing.T) {
 	// Every m and n up to 70 against the tile sizes of all kernels
-	// (MR 4, 6, 8, 14; NR 4, 12, 16, 32), with k across block edges.
+	// (MR 2, 6, 8, 14; NR 4, 12, 16, 32), with k across block edges.
 	forGemmLevels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(2, 2))
 		others := []int{1, 13, 31, 32, 33, 47, 65, 70}
@@ -363,7 +363,7 @@ func BenchmarkGemmF32Generic(b *testing.B) {
 		}
 		reportGFLOPS(b, m, n, k)
 	})
-	b.Run("generic-4x4", func(b *testing.B) {
+	b.Run("generic-2x4", func(b *testing.B) {
 		defer simd.SetLevel(simd.Generic)()
 		for i := 0; i < b.N; i++ {
 			GemmF32(m, n, k, a, k, w, k, c, n)
