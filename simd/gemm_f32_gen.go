@@ -35,6 +35,7 @@ func main() {
 
 	header("amd64", "")
 	packAVX512()
+	packAVX2()
 	write("gemm_f32_pack_amd64.s")
 
 	header("arm64", "// The Go assembler has no FMLA (by element) or vector FADD; they are\n// encoded as WORDs with the mnemonic beside them.\n")
@@ -393,6 +394,83 @@ func packAVX512() {
 	}
 	p("\tADDQ $64, SI")
 	p("\tSUBQ $16, R12")
+	p("\tJNZ  loop")
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// packAVX2 writes packF32AVX2, the panel packing transpose for AVX2: 8 or
+// 6 rows (lanes) of a panel, 8 k steps at a time, through an 8×8 register
+// transpose, stored as 8 k steps of lanes values (6 lanes as a 16-byte and
+// an 8-byte store).
+func packAVX2() {
+	name := "packF32AVX2"
+	p("")
+	p("// func %s(dst, src *float32, ld, k, w, lanes int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-48", name)
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ src+8(FP), SI")
+	p("\tMOVQ ld+16(FP), R8")
+	p("\tSHLQ $2, R8")
+	p("\tMOVQ k+24(FP), R12")
+	p("\tMOVQ w+32(FP), R10")
+	p("\tSHLQ $2, R10")
+	p("\tMOVQ lanes+40(FP), BX")
+	p("")
+	p("loop:")
+	p("\t// Load 8 k steps of each row into Y0..Y(lanes-1).")
+	p("\tMOVQ    SI, R9")
+	for i := 0; i < 8; i++ {
+		if i == 6 {
+			p("\tCMPQ    BX, $8")
+			p("\tJB      transpose")
+		}
+		p("\tVMOVUPS (R9), Y%d", i)
+		if i < 7 {
+			p("\tADDQ    R8, R9")
+		}
+	}
+	p("")
+	p("transpose:")
+	p("\t// Interleave pairs of rows, then pairs of pairs: each 128-bit half")
+	p("\t// of Y(c) and Y(4+c) holds one column for rows 0..3 and 4..7.")
+	for q := 0; q < 4; q++ {
+		p("\tVUNPCKLPS Y%d, Y%d, Y%d", 2*q+1, 2*q, 8+2*q)
+		p("\tVUNPCKHPS Y%d, Y%d, Y%d", 2*q+1, 2*q, 8+2*q+1)
+	}
+	for q := 0; q < 2; q++ {
+		t := 8 + 4*q
+		p("\tVUNPCKLPD Y%d, Y%d, Y%d", t+2, t, 4*q)
+		p("\tVUNPCKHPD Y%d, Y%d, Y%d", t+2, t, 4*q+1)
+		p("\tVUNPCKLPD Y%d, Y%d, Y%d", t+3, t+1, 4*q+2)
+		p("\tVUNPCKHPD Y%d, Y%d, Y%d", t+3, t+1, 4*q+3)
+	}
+	p("\t// Join the halves: Y(8+j) becomes column j for all rows.")
+	for c := 0; c < 4; c++ {
+		p("\tVPERM2F128 $0x20, Y%d, Y%d, Y%d", 4+c, c, 8+c)
+		p("\tVPERM2F128 $0x31, Y%d, Y%d, Y%d", 4+c, c, 12+c)
+	}
+	p("")
+	p("\t// Store the 8 k steps, lanes values each.")
+	p("\tCMPQ BX, $8")
+	p("\tJB   store6")
+	for j := 0; j < 8; j++ {
+		p("\tVMOVUPS Y%d, (DI)", 8+j)
+		p("\tADDQ    R10, DI")
+	}
+	p("\tJMP next")
+	p("")
+	p("store6:")
+	for j := 0; j < 8; j++ {
+		p("\tVMOVUPS      X%d, (DI)", 8+j)
+		p("\tVEXTRACTF128 $1, Y%d, X0", 8+j)
+		p("\tVMOVQ        X0, 16(DI)")
+		p("\tADDQ         R10, DI")
+	}
+	p("")
+	p("next:")
+	p("\tADDQ $32, SI")
+	p("\tSUBQ $8, R12")
 	p("\tJNZ  loop")
 	p("\tVZEROUPPER")
 	p("\tRET")

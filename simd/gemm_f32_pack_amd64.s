@@ -193,3 +193,126 @@ transpose:
 	JNZ  loop
 	VZEROUPPER
 	RET
+
+// func packF32AVX2(dst, src *float32, ld, k, w, lanes int)
+TEXT ·packF32AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $2, R8
+	MOVQ k+24(FP), R12
+	MOVQ w+32(FP), R10
+	SHLQ $2, R10
+	MOVQ lanes+40(FP), BX
+
+loop:
+	// Load 8 k steps of each row into Y0..Y(lanes-1).
+	MOVQ    SI, R9
+	VMOVUPS (R9), Y0
+	ADDQ    R8, R9
+	VMOVUPS (R9), Y1
+	ADDQ    R8, R9
+	VMOVUPS (R9), Y2
+	ADDQ    R8, R9
+	VMOVUPS (R9), Y3
+	ADDQ    R8, R9
+	VMOVUPS (R9), Y4
+	ADDQ    R8, R9
+	VMOVUPS (R9), Y5
+	ADDQ    R8, R9
+	CMPQ    BX, $8
+	JB      transpose
+	VMOVUPS (R9), Y6
+	ADDQ    R8, R9
+	VMOVUPS (R9), Y7
+
+transpose:
+	// Interleave pairs of rows, then pairs of pairs: each 128-bit half
+	// of Y(c) and Y(4+c) holds one column for rows 0..3 and 4..7.
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+	VUNPCKLPD Y10, Y8, Y0
+	VUNPCKHPD Y10, Y8, Y1
+	VUNPCKLPD Y11, Y9, Y2
+	VUNPCKHPD Y11, Y9, Y3
+	VUNPCKLPD Y14, Y12, Y4
+	VUNPCKHPD Y14, Y12, Y5
+	VUNPCKLPD Y15, Y13, Y6
+	VUNPCKHPD Y15, Y13, Y7
+	// Join the halves: Y(8+j) becomes column j for all rows.
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
+	// Store the 8 k steps, lanes values each.
+	CMPQ BX, $8
+	JB   store6
+	VMOVUPS Y8, (DI)
+	ADDQ    R10, DI
+	VMOVUPS Y9, (DI)
+	ADDQ    R10, DI
+	VMOVUPS Y10, (DI)
+	ADDQ    R10, DI
+	VMOVUPS Y11, (DI)
+	ADDQ    R10, DI
+	VMOVUPS Y12, (DI)
+	ADDQ    R10, DI
+	VMOVUPS Y13, (DI)
+	ADDQ    R10, DI
+	VMOVUPS Y14, (DI)
+	ADDQ    R10, DI
+	VMOVUPS Y15, (DI)
+	ADDQ    R10, DI
+	JMP next
+
+store6:
+	VMOVUPS      X8, (DI)
+	VEXTRACTF128 $1, Y8, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+	VMOVUPS      X9, (DI)
+	VEXTRACTF128 $1, Y9, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+	VMOVUPS      X10, (DI)
+	VEXTRACTF128 $1, Y10, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+	VMOVUPS      X11, (DI)
+	VEXTRACTF128 $1, Y11, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+	VMOVUPS      X12, (DI)
+	VEXTRACTF128 $1, Y12, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+	VMOVUPS      X13, (DI)
+	VEXTRACTF128 $1, Y13, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+	VMOVUPS      X14, (DI)
+	VEXTRACTF128 $1, Y14, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+	VMOVUPS      X15, (DI)
+	VEXTRACTF128 $1, Y15, X0
+	VMOVQ        X0, 16(DI)
+	ADDQ         R10, DI
+
+next:
+	ADDQ $32, SI
+	SUBQ $8, R12
+	JNZ  loop
+	VZEROUPPER
+	RET
