@@ -20,7 +20,7 @@ func refGemmS8(a []int8, lda int, b []int8, ldb int, m, n, k int) []int32 {
 	return c
 }
 
-const guard = -0x5a5a5a5a
+const s8Guard = -0x5a5a5a5a
 
 // runBlock packs a (rows×k, values in [-127,127]) and b (n×k), runs
 // GemmS8.Block over all panels into a guarded acc and checks it against the
@@ -37,7 +37,7 @@ func runBlock(t *testing.T, g GemmS8, a []int8, lda int, b []int8, ldb int, rows
 	ldacc := 16*np + 3
 	acc := make([]int32, ldacc*(rows+1)+8)
 	for i := range acc {
-		acc[i] = guard
+		acc[i] = s8Guard
 	}
 	out := acc[4:]
 	g.Block(rows, np, k, blk, corr, pb, out, ldacc)
@@ -55,8 +55,8 @@ func runBlock(t *testing.T, g GemmS8, a []int8, lda int, b []int8, ldb int, rows
 				t.Fatalf("%s rows=%d n=%d k=%d: padding acc[%d][%d] = %d", g.Name(), rows, n, k, r, j, v)
 			}
 		default:
-			if v != guard {
-				t.Fatalf("%s rows=%d n=%d k=%d: guard at %d overwritten", g.Name(), rows, n, k, i)
+			if v != s8Guard {
+				t.Fatalf("%s rows=%d n=%d k=%d: s8Guard at %d overwritten", g.Name(), rows, n, k, i)
 			}
 		}
 	}
@@ -198,7 +198,7 @@ func TestDequantS32(t *testing.T) {
 				}
 			}
 			if c[0] != 42 {
-				t.Fatal("guard before c overwritten")
+				t.Fatal("s8Guard before c overwritten")
 			}
 		}
 	})

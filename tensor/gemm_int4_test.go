@@ -293,8 +293,7 @@ func ExampleGemmInt4() {
 }
 
 func BenchmarkGemmInt4(b *testing.B) {
-	b.Logf("kernel %s", GemmInt4Path())
-	benchGemm(b, func(wf []float32, n, k int) func(int, []float32, []float32) {
+	benchGemm(b, GemmInt4Path, func(wf []float32, n, k int) func(int, []float32, []float32) {
 		w := mustInt4(b, wf, n, k, 32)
 		return func(m int, a, c []float32) { GemmInt4(m, a, k, w, c, n) }
 	})
