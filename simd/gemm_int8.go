@@ -1,0 +1,199 @@
+package simd
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+)
+
+// Int8 GEMM micro-kernels: C = A·Bᵀ with A (activations) and B (weights,
+// one row per output column) quantized to int8, int32 accumulation, and a
+// float32 epilogue that applies the per-row scales of A and B.
+//
+// Packed formats (K is padded with zeros to a multiple of 4; a "k-quad" is
+// 4 consecutive inputs, the unit VPDPBUSD and SDOT sum):
+//
+//   - B panel: 16 columns × K. For k-quad q and column j,
+//     panel[64q+4j+t] = B[j][4q+t]. A matrix is a run of panels, each
+//     S8PanelLen(k) bytes, padded with zero columns to an even number of
+//     panels (S8Panels) so kernels may work on panel pairs.
+//   - A block: MR rows × K (MR depends on the kernel, see GemmS8.MR). For
+//     k-quad q and row r, blk[4·MR·q+4r+t] = A[r][4q+t]. Rows past the
+//     block's row count are zero. A values lie in [-127, 127] (PackA
+//     guarantees it); the AVX2 kernel relies on that.
+//
+// Reference for one block (GemmS8.Block):
+//
+//	for r := 0; r < rows; r++ {
+//		for j := 0; j < 16*np; j++ {
+//			var s int32
+//			for k := range K {
+//				s += int32(A[r][k]) * int32(B[j][k])
+//			}
+//			acc[r*ldacc+j] = s
+//		}
+//	}
+
+// S8PanelCols is the number of B columns in a packed panel.
+const S8PanelCols = 16
+
+// S8PanelLen returns the length in bytes of one packed B panel for k inputs.
+func S8PanelLen(k int) int { return 64 * ((k + 3) / 4) }
+
+// S8Panels returns how many packed panels hold n columns (always even).
+func S8Panels(n int) int { return 2 * ((n + 31) / 32) }
+
+// PackS8B packs the n×k row-major matrix b (row stride ldb) into
+// S8Panels(n) panels of S8PanelLen(k) bytes at the start of dst, padding
+// K and N with zeros.
+func PackS8B(dst []int8, b []int8, ldb, n, k int) {
+	plen, np := S8PanelLen(k), S8Panels(n)
+	if len(dst) < np*plen {
+		panic(fmt.Sprintf("simd: PackS8B: dst has %d bytes, need %d", len(dst), np*plen))
+	}
+	if n > 0 && len(b) < (n-1)*ldb+k {
+		panic("simd: PackS8B: b too short")
+	}
+	dst = dst[:np*plen]
+	clear(dst)
+	for j := 0; j < n; j++ {
+		p := dst[(j/16)*plen:]
+		row := b[j*ldb : j*ldb+k]
+		o := 4 * (j % 16)
+		for i, v := range row {
+			p[64*(i/4)+o+i%4] = v
+		}
+	}
+}
+
+// s8Kind names an int8 micro-kernel.
+type s8Kind uint8
+
+const (
+	s8Generic s8Kind = iota
+	s8AVX2           // VPMADDUBSW + VPMADDWD, sign moved onto A
+	s8VNNI           // AVX-512 VPDPBUSD on zmm
+	s8SDOT           // NEON SDOT by element
+)
+
+// GemmS8 is the int8 micro-kernel chosen for a CPU feature set, with the A
+// layout it reads. A value made by NewGemmS8 keeps its kernel even if the
+// SIMD level changes later, so pack and compute with the same value.
+type GemmS8 struct {
+	kind s8Kind
+	mr   int
+}
+
+// NewGemmS8 returns the fastest int8 micro-kernel for CPU.
+func NewGemmS8() GemmS8 { return newGemmS8(CPU) }
+
+// MR is the number of rows in an A block.
+func (g GemmS8) MR() int { return g.mr }
+
+// Name names the kernel: "generic", "avx2", "avx512-vnni" or "neon-sdot".
+func (g GemmS8) Name() string {
+	switch g.kind {
+	case s8AVX2:
+		return "avx2"
+	case s8VNNI:
+		return "avx512-vnni"
+	case s8SDOT:
+		return "neon-sdot"
+	}
+	return "generic"
+}
+
+// ABlockLen returns the length in bytes of an A block for k inputs.
+func (g GemmS8) ABlockLen(k int) int { return 4 * g.mr * ((k + 3) / 4) }
+
+// rowPool holds scratch rows for PackA.
+var rowPool = sync.Pool{New: func() any { return new([]int8) }}
+
+// PackA quantizes rows (≤ MR) rows of x, row r at x[r*ldx : r*ldx+k], with
+// QuantizeS8 and writes their codes into the A block blk, their scales to
+// sa[:rows] and the kernel's bias terms to corr[:MR] (padding rows get zero
+// codes, scale 0 and bias 0). corr is only read by the kernel; treat it as
+// part of the block.
+func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, rows, k int) {
+	mr, kq := g.mr, (k+3)/4
+	if rows < 0 || rows > mr || len(blk) < 4*mr*kq || len(sa) < rows || len(corr) < mr ||
+		(rows > 0 && len(x) < (rows-1)*ldx+k) {
+		panic("simd: GemmS8.PackA: bad sizes")
+	}
+	blk = blk[:4*mr*kq]
+	if rows < mr {
+		clear(blk)
+		clear(corr[rows:mr])
+	}
+	rp := rowPool.Get().(*[]int8)
+	if cap(*rp) < 4*kq {
+		*rp = make([]int8, 4*kq)
+	}
+	row := (*rp)[:4*kq]
+	clear(row[k:])
+	for r := 0; r < rows; r++ {
+		s, sum := quantizeS8Sum(row[:k], x[r*ldx:r*ldx+k])
+		sa[r] = s
+		corr[r] = -128 * sum // VNNI biases B by +128: Σ(b+128)·a - 128·Σa
+		// scatter the k-quads: 4 bytes each, stride 4·MR
+		for q := 0; q < kq; q++ {
+			*(*uint32)(unsafe.Pointer(&blk[4*(mr*q+r)])) = *(*uint32)(unsafe.Pointer(&row[4*q]))
+		}
+	}
+	rowPool.Put(rp)
+}
+
+// packAS8 packs rows of already quantized codes (each in [-127, 127]) like
+// PackA; tests use it to drive the kernels with chosen values.
+func (g GemmS8) packAS8(blk []int8, corr []int32, a []int8, lda, rows, k int) {
+	mr, kq := g.mr, (k+3)/4
+	blk = blk[:4*mr*kq]
+	clear(blk)
+	clear(corr[:mr])
+	for r := 0; r < rows; r++ {
+		var sum int32
+		for i, v := range a[r*lda : r*lda+k] {
+			blk[4*(mr*(i/4)+r)+i%4] = v
+			sum += int32(v)
+		}
+		corr[r] = -128 * sum
+	}
+}
+
+// Block computes the int32 tile acc[r*ldacc+j] = Σ_k A[r][k]·B[j][k] for
+// r < rows (≤ MR) and j < 16·np from an A block (PackA) and np panels
+// (np even) of a packed B starting at b (PackS8B with the same k).
+func (g GemmS8) Block(rows, np, k int, blk []int8, corr []int32, b []int8, acc []int32, ldacc int) {
+	kq := (k + 3) / 4
+	plen := 64 * kq
+	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < 4*g.mr*kq ||
+		len(corr) < g.mr || len(b) < np*plen || ldacc < 16*np ||
+		(rows > 0 && len(acc) < (rows-1)*ldacc+16*np) {
+		panic("simd: GemmS8.Block: bad sizes")
+	}
+	if rows == 0 || np == 0 {
+		return
+	}
+	if kq == 0 {
+		for r := 0; r < rows; r++ {
+			clear(acc[r*ldacc : r*ldacc+16*np])
+		}
+		return
+	}
+	g.block(rows, np, kq, blk, corr, b, acc, ldacc)
+}
+
+// DequantS32 writes c[r*ldc+j] = float32(acc[r*ldacc+j]) · sb[j] · sa[r]
+// for r < rows, j < cols: the epilogue of the int8 GEMM. The products are
+// rounded left to right, in float32, on every path.
+func DequantS32(rows, cols int, acc []int32, ldacc int, sa, sb []float32, c []float32, ldc int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	if len(sa) < rows || len(sb) < cols || len(acc) < (rows-1)*ldacc+cols || len(c) < (rows-1)*ldc+cols {
+		panic("simd: DequantS32: bad sizes")
+	}
+	for r := 0; r < rows; r++ {
+		dequantS32Row(c[r*ldc:r*ldc+cols], acc[r*ldacc:r*ldacc+cols], sa[r], sb[:cols])
+	}
+}

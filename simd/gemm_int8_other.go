@@ -1,0 +1,13 @@
+//go:build purego || noasm || !(amd64 || arm64)
+
+package simd
+
+func newGemmS8(Features) GemmS8 { return GemmS8{kind: s8Generic, mr: 4} }
+
+func (g GemmS8) block(rows, np, kq int, blk []int8, corr []int32, b []int8, acc []int32, ldacc int) {
+	gemmS8BlockGeneric(g.mr, rows, np, kq, blk, b, acc, ldacc)
+}
+
+func dequantS32Row(c []float32, acc []int32, sa float32, sb []float32) {
+	dequantS32RowGeneric(c, acc, sa, sb)
+}

@@ -1,0 +1,94 @@
+package tensor
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/pare-ml/pare/simd"
+)
+
+// GemmInt8 computes C = A·Wᵀ for m rows of f32 activations A (row stride
+// lda, K columns) and int8 weights W, writing C (row stride ldc, N
+// columns). Each row of A is quantized per token inside the call
+// (QuantizeRowsInt8), products are summed in int32 and scaled once:
+//
+//	for i < m, j < N:
+//		qa, sa := QuantizeRowsInt8(A[i])
+//		var s int32
+//		for k := range K { s += int32(qa[k]) * int32(W.Q[j*K+k]) }
+//		C[i*ldc+j] = float32(s) * W.Scale[j] * sa // rounded left to right
+//
+// Every kernel path gives these exact bits, for any GOMAXPROCS: work is
+// split over output tiles only. The int32 sums are exact while
+// K·127·128 < 2³¹ (K below 132000). It panics if the slices are too short.
+func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int) {
+	n, k := w.N, w.K
+	if m < 0 || lda < k || ldc < n ||
+		(m > 0 && (len(a) < (m-1)*lda+k || len(c) < (m-1)*ldc+n)) {
+		panic(fmt.Sprintf("tensor: GemmInt8: bad sizes m=%d n=%d k=%d lda=%d ldc=%d len(a)=%d len(c)=%d",
+			m, n, k, lda, ldc, len(a), len(c)))
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	w.pack()
+	g := simd.NewGemmS8()
+	mr := g.MR()
+	nb := (m + mr - 1) / mr
+	ablk := g.ABlockLen(k)
+	ws := getS8Work(nb*ablk, nb*mr)
+	defer s8WorkPool.Put(ws)
+
+	// Quantize and pack A, one block of MR rows per work item.
+	Parallel(nb, 0, func(ib int) {
+		r0 := ib * mr
+		g.PackA(ws.blk[ib*ablk:(ib+1)*ablk], ws.sa[r0:r0+mr], ws.corr[r0:r0+mr], a[r0*lda:], lda, min(mr, m-r0), k)
+	})
+
+	// Output tiles: rowBlocks A blocks × colPanels B panels each.
+	const colPanels = 8
+	rowBlocks := 4
+	np := simd.S8Panels(n)
+	plen := simd.S8PanelLen(k)
+	nrt, nct := (nb+rowBlocks-1)/rowBlocks, (np+colPanels-1)/colPanels
+	Parallel(nrt*nct, 0, func(t int) {
+		var acc [16 * 16 * colPanels]int32 // MR ≤ 16 rows × the tile's columns
+		rt, ct := t/nct, t%nct
+		p0, p1 := ct*colPanels, min(np, (ct+1)*colPanels)
+		j0, cols := 16*p0, min(n, 16*p1)-16*p0
+		ldacc := 16 * (p1 - p0)
+		for ib := rt * rowBlocks; ib < min(nb, (rt+1)*rowBlocks); ib++ {
+			r0 := ib * mr
+			rows := min(mr, m-r0)
+			g.Block(rows, p1-p0, k, ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], w.panels[p0*plen:p1*plen], acc[:], ldacc)
+			simd.DequantS32(rows, cols, acc[:], ldacc, ws.sa[r0:], w.scales[j0:], c[r0*ldc+j0:], ldc)
+		}
+	})
+}
+
+// GemmInt8Path names the int8 kernel GemmInt8 uses now: "avx512-vnni",
+// "avx2", "neon-sdot" or "generic".
+func GemmInt8Path() string { return simd.NewGemmS8().Name() }
+
+// s8Work is the per-call scratch of GemmInt8: packed A blocks, their row
+// scales and bias terms.
+type s8Work struct {
+	blk  []int8
+	sa   []float32
+	corr []int32
+}
+
+var s8WorkPool = sync.Pool{New: func() any { return new(s8Work) }}
+
+func getS8Work(nblk, nrows int) *s8Work {
+	ws := s8WorkPool.Get().(*s8Work)
+	if cap(ws.blk) < nblk {
+		ws.blk = make([]int8, nblk)
+	}
+	if cap(ws.sa) < nrows {
+		ws.sa = make([]float32, nrows)
+		ws.corr = make([]int32, nrows)
+	}
+	ws.blk, ws.sa, ws.corr = ws.blk[:nblk], ws.sa[:nrows], ws.corr[:nrows]
+	return ws
+}
