@@ -10,7 +10,7 @@ import (
 )
 
 func f32frombits(u uint32) float32 { return math.Float32frombits(u) }
-func f32bits(f float32) uint32      { return math.Float32bits(f) }
+func f32bits(f float32) uint32     { return math.Float32bits(f) }
 
 // sameNaNPayload reports whether two float32 NaNs agree in sign and
 // mantissa, ignoring the quiet bit.

@@ -2,7 +2,7 @@ package simd
 
 // bfloat16 GEMM micro-kernel and the packed layouts it reads.
 //
-// The kernel computes a tile of at most GemmBF16MR rows and GemmBF16NR
+// The kernel computes a tile of at most GemmBF16MR rows and any number of
 // columns of C = A·Bᵀ, A and B in bfloat16, C in float32, from operands
 // packed so that two consecutive k values travel together (the pairs
 // VDPBF16PS multiplies):
@@ -10,10 +10,11 @@ package simd
 //   - A (m rows, m <= GemmBF16MR) as []uint32, k-pair major: element
 //     p·m + i holds A[i][2p] in its low and A[i][2p+1] in its high half
 //     (PackBF16A).
-//   - B (n <= GemmBF16NR rows of the weight matrix, i.e. columns of C) as
-//     one panel of []uint16, GemmBF16NR column pairs per k-pair: element
-//     p·2·GemmBF16NR + 2j + e holds B[j][2p+e] (PackBF16B). Columns beyond
-//     n and a last odd k are zero.
+//   - B (rows of the weight matrix, i.e. columns of C) in panels of
+//     GemmBF16NR rows, each a []uint16 with GemmBF16NR column pairs per
+//     k-pair: element p·2·GemmBF16NR + 2j + e of a panel holds B[j][2p+e]
+//     (PackBF16B). Columns past the matrix and a last odd k are zero.
+//     Panel q of a kernel call starts at b[q·ldb].
 //
 // The reference loop (GemmBF16Kernel with load false starts from zero):
 //
@@ -70,15 +71,17 @@ func PackBF16A(dst []uint32, a []float32, lda, m, k int) {
 }
 
 // GemmBF16Kernel computes the m×n tile c[i*ldc+j] (i < m, j < n) from kp
-// k-pairs of packed A and one packed B panel (see the package comment of
-// this file): it adds to c's values when load is true and overwrites them
-// otherwise. Only the m×n tile of c is written.
-func GemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, c []float32, ldc int, load bool) {
-	if m < 1 || m > GemmBF16MR || n < 1 || n > GemmBF16NR || kp < 0 ||
-		len(a) < kp*m || len(b) < kp*2*GemmBF16NR || ldc < n || len(c) < (m-1)*ldc+n {
+// k-pairs of packed A and ceil(n/GemmBF16NR) packed B panels, ldb values
+// apart in b (see the comment at the top of this file): it adds to c's
+// values when load is true and overwrites them otherwise. Only the m×n
+// tile of c is written.
+func GemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, ldc int, load bool) {
+	np := (n + GemmBF16NR - 1) / GemmBF16NR
+	if m < 1 || m > GemmBF16MR || n < 1 || kp < 0 || ldb < kp*2*GemmBF16NR ||
+		len(a) < kp*m || len(b) < (np-1)*ldb+kp*2*GemmBF16NR || ldc < n || len(c) < (m-1)*ldc+n {
 		panic("simd: GemmBF16Kernel: bad sizes")
 	}
-	gemmBF16Kernel(m, n, kp, a, b, c, ldc, load)
+	gemmBF16Kernel(m, n, kp, a, b, ldb, c, ldc, load)
 }
 
 // GemmBF16KernelName names the kernel GemmBF16Kernel uses at the current

@@ -4,26 +4,28 @@
 
 #include "textflag.h"
 
-// AVX512_BF16 micro-kernels: C[m×32] (+)= A[m×2kp]·B[32×2kp]ᵀ.
-// A is packed k-pair major (m dwords, each two bfloat16, per pair), B as
-// 32 column pairs (128 bytes) per pair. Each VDPBF16PS adds, per lane,
-// the odd element's product and then the even one's.
+// AVX512_BF16 micro-kernels: C[m×32] (+)= A[m×2kp]·B[32×2kp]ᵀ for one
+// panel (gemmBF16DPm), or C[m×128] over four panels (gemmBF16DPWm).
+// A is packed k-pair major (m dwords, each two bfloat16, per pair), a
+// B panel as 32 column pairs (128 bytes) per pair. Each VDPBF16PS adds,
+// per lane, the odd element's product and then the even one's.
 
-// func gemmBF16DP1(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP1(SB), NOSPLIT, $0-56
+// func gemmBF16DP1(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 1 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP1(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z1: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp1_load
 	VPXORD Z0, Z0, Z0
@@ -31,7 +33,7 @@ TEXT ·gemmBF16DP1(SB), NOSPLIT, $0-56
 	JMP dp1_k
 dp1_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·4.
@@ -68,26 +70,27 @@ dp1_odd:
 	// Store the rows, masked to the valid columns.
 dp1_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP2(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP2(SB), NOSPLIT, $0-56
+// func gemmBF16DP2(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 2 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP2(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z3: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp2_load
 	VPXORD Z0, Z0, Z0
@@ -97,10 +100,10 @@ TEXT ·gemmBF16DP2(SB), NOSPLIT, $0-56
 	JMP dp2_k
 dp2_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·8.
@@ -146,29 +149,30 @@ dp2_odd:
 	// Store the rows, masked to the valid columns.
 dp2_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP3(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP3(SB), NOSPLIT, $0-56
+// func gemmBF16DP3(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 3 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP3(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z5: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp3_load
 	VPXORD Z0, Z0, Z0
@@ -180,13 +184,13 @@ TEXT ·gemmBF16DP3(SB), NOSPLIT, $0-56
 	JMP dp3_k
 dp3_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·12.
@@ -241,32 +245,33 @@ dp3_odd:
 	// Store the rows, masked to the valid columns.
 dp3_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP4(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP4(SB), NOSPLIT, $0-56
+// func gemmBF16DP4(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 4 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP4(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z7: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp4_load
 	VPXORD Z0, Z0, Z0
@@ -280,16 +285,16 @@ TEXT ·gemmBF16DP4(SB), NOSPLIT, $0-56
 	JMP dp4_k
 dp4_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·16.
@@ -353,35 +358,36 @@ dp4_odd:
 	// Store the rows, masked to the valid columns.
 dp4_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP5(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP5(SB), NOSPLIT, $0-56
+// func gemmBF16DP5(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 5 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP5(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z9: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp5_load
 	VPXORD Z0, Z0, Z0
@@ -397,19 +403,19 @@ TEXT ·gemmBF16DP5(SB), NOSPLIT, $0-56
 	JMP dp5_k
 dp5_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·20.
@@ -482,38 +488,39 @@ dp5_odd:
 	// Store the rows, masked to the valid columns.
 dp5_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP6(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP6(SB), NOSPLIT, $0-56
+// func gemmBF16DP6(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 6 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP6(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z11: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp6_load
 	VPXORD Z0, Z0, Z0
@@ -531,22 +538,22 @@ TEXT ·gemmBF16DP6(SB), NOSPLIT, $0-56
 	JMP dp6_k
 dp6_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·24.
@@ -628,41 +635,42 @@ dp6_odd:
 	// Store the rows, masked to the valid columns.
 dp6_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP7(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP7(SB), NOSPLIT, $0-56
+// func gemmBF16DP7(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 7 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP7(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z13: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp7_load
 	VPXORD Z0, Z0, Z0
@@ -682,25 +690,25 @@ TEXT ·gemmBF16DP7(SB), NOSPLIT, $0-56
 	JMP dp7_k
 dp7_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·28.
@@ -791,44 +799,45 @@ dp7_odd:
 	// Store the rows, masked to the valid columns.
 dp7_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP8(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP8(SB), NOSPLIT, $0-56
+// func gemmBF16DP8(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 8 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP8(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z15: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp8_load
 	VPXORD Z0, Z0, Z0
@@ -850,28 +859,28 @@ TEXT ·gemmBF16DP8(SB), NOSPLIT, $0-56
 	JMP dp8_k
 dp8_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z14
+	VMOVUPS.Z 0(R8), K1, Z14
 	VMOVUPS.Z 64(R8), K2, Z15
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·32.
@@ -971,47 +980,48 @@ dp8_odd:
 	// Store the rows, masked to the valid columns.
 dp8_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z14, K1, (R8)
+	VMOVUPS Z14, K1, 0(R8)
 	VMOVUPS Z15, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP9(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP9(SB), NOSPLIT, $0-56
+// func gemmBF16DP9(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 9 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP9(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z17: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp9_load
 	VPXORD Z0, Z0, Z0
@@ -1035,31 +1045,31 @@ TEXT ·gemmBF16DP9(SB), NOSPLIT, $0-56
 	JMP dp9_k
 dp9_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z14
+	VMOVUPS.Z 0(R8), K1, Z14
 	VMOVUPS.Z 64(R8), K2, Z15
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z16
+	VMOVUPS.Z 0(R8), K1, Z16
 	VMOVUPS.Z 64(R8), K2, Z17
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·36.
@@ -1168,50 +1178,51 @@ dp9_odd:
 	// Store the rows, masked to the valid columns.
 dp9_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z14, K1, (R8)
+	VMOVUPS Z14, K1, 0(R8)
 	VMOVUPS Z15, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z16, K1, (R8)
+	VMOVUPS Z16, K1, 0(R8)
 	VMOVUPS Z17, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP10(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP10(SB), NOSPLIT, $0-56
+// func gemmBF16DP10(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 10 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP10(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z19: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp10_load
 	VPXORD Z0, Z0, Z0
@@ -1237,34 +1248,34 @@ TEXT ·gemmBF16DP10(SB), NOSPLIT, $0-56
 	JMP dp10_k
 dp10_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z14
+	VMOVUPS.Z 0(R8), K1, Z14
 	VMOVUPS.Z 64(R8), K2, Z15
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z16
+	VMOVUPS.Z 0(R8), K1, Z16
 	VMOVUPS.Z 64(R8), K2, Z17
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z18
+	VMOVUPS.Z 0(R8), K1, Z18
 	VMOVUPS.Z 64(R8), K2, Z19
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·40.
@@ -1382,53 +1393,54 @@ dp10_odd:
 	// Store the rows, masked to the valid columns.
 dp10_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z14, K1, (R8)
+	VMOVUPS Z14, K1, 0(R8)
 	VMOVUPS Z15, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z16, K1, (R8)
+	VMOVUPS Z16, K1, 0(R8)
 	VMOVUPS Z17, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z18, K1, (R8)
+	VMOVUPS Z18, K1, 0(R8)
 	VMOVUPS Z19, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP11(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP11(SB), NOSPLIT, $0-56
+// func gemmBF16DP11(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 11 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP11(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z21: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp11_load
 	VPXORD Z0, Z0, Z0
@@ -1456,37 +1468,37 @@ TEXT ·gemmBF16DP11(SB), NOSPLIT, $0-56
 	JMP dp11_k
 dp11_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z14
+	VMOVUPS.Z 0(R8), K1, Z14
 	VMOVUPS.Z 64(R8), K2, Z15
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z16
+	VMOVUPS.Z 0(R8), K1, Z16
 	VMOVUPS.Z 64(R8), K2, Z17
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z18
+	VMOVUPS.Z 0(R8), K1, Z18
 	VMOVUPS.Z 64(R8), K2, Z19
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z20
+	VMOVUPS.Z 0(R8), K1, Z20
 	VMOVUPS.Z 64(R8), K2, Z21
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·44.
@@ -1613,56 +1625,57 @@ dp11_odd:
 	// Store the rows, masked to the valid columns.
 dp11_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z14, K1, (R8)
+	VMOVUPS Z14, K1, 0(R8)
 	VMOVUPS Z15, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z16, K1, (R8)
+	VMOVUPS Z16, K1, 0(R8)
 	VMOVUPS Z17, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z18, K1, (R8)
+	VMOVUPS Z18, K1, 0(R8)
 	VMOVUPS Z19, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z20, K1, (R8)
+	VMOVUPS Z20, K1, 0(R8)
 	VMOVUPS Z21, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP12(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP12(SB), NOSPLIT, $0-56
+// func gemmBF16DP12(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 12 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP12(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z23: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp12_load
 	VPXORD Z0, Z0, Z0
@@ -1692,40 +1705,40 @@ TEXT ·gemmBF16DP12(SB), NOSPLIT, $0-56
 	JMP dp12_k
 dp12_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z14
+	VMOVUPS.Z 0(R8), K1, Z14
 	VMOVUPS.Z 64(R8), K2, Z15
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z16
+	VMOVUPS.Z 0(R8), K1, Z16
 	VMOVUPS.Z 64(R8), K2, Z17
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z18
+	VMOVUPS.Z 0(R8), K1, Z18
 	VMOVUPS.Z 64(R8), K2, Z19
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z20
+	VMOVUPS.Z 0(R8), K1, Z20
 	VMOVUPS.Z 64(R8), K2, Z21
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z22
+	VMOVUPS.Z 0(R8), K1, Z22
 	VMOVUPS.Z 64(R8), K2, Z23
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·48.
@@ -1861,59 +1874,60 @@ dp12_odd:
 	// Store the rows, masked to the valid columns.
 dp12_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z14, K1, (R8)
+	VMOVUPS Z14, K1, 0(R8)
 	VMOVUPS Z15, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z16, K1, (R8)
+	VMOVUPS Z16, K1, 0(R8)
 	VMOVUPS Z17, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z18, K1, (R8)
+	VMOVUPS Z18, K1, 0(R8)
 	VMOVUPS Z19, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z20, K1, (R8)
+	VMOVUPS Z20, K1, 0(R8)
 	VMOVUPS Z21, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z22, K1, (R8)
+	VMOVUPS Z22, K1, 0(R8)
 	VMOVUPS Z23, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP13(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP13(SB), NOSPLIT, $0-56
+// func gemmBF16DP13(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 13 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP13(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z25: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp13_load
 	VPXORD Z0, Z0, Z0
@@ -1945,43 +1959,43 @@ TEXT ·gemmBF16DP13(SB), NOSPLIT, $0-56
 	JMP dp13_k
 dp13_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z14
+	VMOVUPS.Z 0(R8), K1, Z14
 	VMOVUPS.Z 64(R8), K2, Z15
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z16
+	VMOVUPS.Z 0(R8), K1, Z16
 	VMOVUPS.Z 64(R8), K2, Z17
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z18
+	VMOVUPS.Z 0(R8), K1, Z18
 	VMOVUPS.Z 64(R8), K2, Z19
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z20
+	VMOVUPS.Z 0(R8), K1, Z20
 	VMOVUPS.Z 64(R8), K2, Z21
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z22
+	VMOVUPS.Z 0(R8), K1, Z22
 	VMOVUPS.Z 64(R8), K2, Z23
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z24
+	VMOVUPS.Z 0(R8), K1, Z24
 	VMOVUPS.Z 64(R8), K2, Z25
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·52.
@@ -2126,62 +2140,63 @@ dp13_odd:
 	// Store the rows, masked to the valid columns.
 dp13_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z14, K1, (R8)
+	VMOVUPS Z14, K1, 0(R8)
 	VMOVUPS Z15, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z16, K1, (R8)
+	VMOVUPS Z16, K1, 0(R8)
 	VMOVUPS Z17, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z18, K1, (R8)
+	VMOVUPS Z18, K1, 0(R8)
 	VMOVUPS Z19, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z20, K1, (R8)
+	VMOVUPS Z20, K1, 0(R8)
 	VMOVUPS Z21, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z22, K1, (R8)
+	VMOVUPS Z22, K1, 0(R8)
 	VMOVUPS Z23, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z24, K1, (R8)
+	VMOVUPS Z24, K1, 0(R8)
 	VMOVUPS Z25, K2, 64(R8)
 	VZEROUPPER
 	RET
 
-// func gemmBF16DP14(a *uint32, b *uint16, c *float32, kp, ldc int, mask uint64, load int)
-TEXT ·gemmBF16DP14(SB), NOSPLIT, $0-56
+// func gemmBF16DP14(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 14 rows × one panel; Z(2i), Z(2i+1) accumulate row i.
+TEXT ·gemmBF16DP14(SB), NOSPLIT, $0-64
 	MOVQ a+0(FP), AX
 	MOVQ b+8(FP), BX
 	MOVQ c+16(FP), DX
 	MOVQ kp+24(FP), CX
-	MOVQ ldc+32(FP), R9
+	MOVQ ldc+40(FP), R9
 	SHLQ $2, R9 // row stride in bytes
-	MOVQ mask+40(FP), R10
-	KMOVW R10, K1 // columns 0-15 to keep
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
 	SHRQ $16, R10
 	KMOVW R10, K2 // columns 16-31
 
-	// Accumulators Z0..Z27: row i in Z(2i), Z(2i+1); zero or C's values.
-	MOVQ load+48(FP), R11
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
 	TESTQ R11, R11
 	JNZ dp14_load
 	VPXORD Z0, Z0, Z0
@@ -2215,46 +2230,46 @@ TEXT ·gemmBF16DP14(SB), NOSPLIT, $0-56
 	JMP dp14_k
 dp14_load:
 	MOVQ DX, R8
-	VMOVUPS.Z (R8), K1, Z0
+	VMOVUPS.Z 0(R8), K1, Z0
 	VMOVUPS.Z 64(R8), K2, Z1
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z2
+	VMOVUPS.Z 0(R8), K1, Z2
 	VMOVUPS.Z 64(R8), K2, Z3
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z4
+	VMOVUPS.Z 0(R8), K1, Z4
 	VMOVUPS.Z 64(R8), K2, Z5
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z6
+	VMOVUPS.Z 0(R8), K1, Z6
 	VMOVUPS.Z 64(R8), K2, Z7
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z8
+	VMOVUPS.Z 0(R8), K1, Z8
 	VMOVUPS.Z 64(R8), K2, Z9
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z10
+	VMOVUPS.Z 0(R8), K1, Z10
 	VMOVUPS.Z 64(R8), K2, Z11
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z12
+	VMOVUPS.Z 0(R8), K1, Z12
 	VMOVUPS.Z 64(R8), K2, Z13
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z14
+	VMOVUPS.Z 0(R8), K1, Z14
 	VMOVUPS.Z 64(R8), K2, Z15
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z16
+	VMOVUPS.Z 0(R8), K1, Z16
 	VMOVUPS.Z 64(R8), K2, Z17
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z18
+	VMOVUPS.Z 0(R8), K1, Z18
 	VMOVUPS.Z 64(R8), K2, Z19
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z20
+	VMOVUPS.Z 0(R8), K1, Z20
 	VMOVUPS.Z 64(R8), K2, Z21
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z22
+	VMOVUPS.Z 0(R8), K1, Z22
 	VMOVUPS.Z 64(R8), K2, Z23
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z24
+	VMOVUPS.Z 0(R8), K1, Z24
 	VMOVUPS.Z 64(R8), K2, Z25
 	ADDQ R9, R8
-	VMOVUPS.Z (R8), K1, Z26
+	VMOVUPS.Z 0(R8), K1, Z26
 	VMOVUPS.Z 64(R8), K2, Z27
 
 	// Two k-pairs per round: B advances 2·128 bytes, A 2·56.
@@ -2408,46 +2423,353 @@ dp14_odd:
 	// Store the rows, masked to the valid columns.
 dp14_store:
 	MOVQ DX, R8
-	VMOVUPS Z0, K1, (R8)
+	VMOVUPS Z0, K1, 0(R8)
 	VMOVUPS Z1, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z2, K1, (R8)
+	VMOVUPS Z2, K1, 0(R8)
 	VMOVUPS Z3, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z4, K1, (R8)
+	VMOVUPS Z4, K1, 0(R8)
 	VMOVUPS Z5, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z6, K1, (R8)
+	VMOVUPS Z6, K1, 0(R8)
 	VMOVUPS Z7, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z8, K1, (R8)
+	VMOVUPS Z8, K1, 0(R8)
 	VMOVUPS Z9, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z10, K1, (R8)
+	VMOVUPS Z10, K1, 0(R8)
 	VMOVUPS Z11, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z12, K1, (R8)
+	VMOVUPS Z12, K1, 0(R8)
 	VMOVUPS Z13, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z14, K1, (R8)
+	VMOVUPS Z14, K1, 0(R8)
 	VMOVUPS Z15, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z16, K1, (R8)
+	VMOVUPS Z16, K1, 0(R8)
 	VMOVUPS Z17, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z18, K1, (R8)
+	VMOVUPS Z18, K1, 0(R8)
 	VMOVUPS Z19, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z20, K1, (R8)
+	VMOVUPS Z20, K1, 0(R8)
 	VMOVUPS Z21, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z22, K1, (R8)
+	VMOVUPS Z22, K1, 0(R8)
 	VMOVUPS Z23, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z24, K1, (R8)
+	VMOVUPS Z24, K1, 0(R8)
 	VMOVUPS Z25, K2, 64(R8)
 	ADDQ R9, R8
-	VMOVUPS Z26, K1, (R8)
+	VMOVUPS Z26, K1, 0(R8)
 	VMOVUPS Z27, K2, 64(R8)
+	VZEROUPPER
+	RET
+
+// func gemmBF16DPW1(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 1 rows × four panels ldb values apart; the mask is the last panel's.
+TEXT ·gemmBF16DPW1(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), AX
+	MOVQ b+8(FP), BX
+	MOVQ c+16(FP), DX
+	MOVQ kp+24(FP), CX
+	MOVQ ldc+40(FP), R9
+	SHLQ $2, R9 // row stride in bytes
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
+	SHRQ $16, R10
+	KMOVW R10, K2 // columns 16-31
+	MOVQ ldb+32(FP), R13
+	SHLQ $1, R13 // panel stride in bytes
+	LEAQ (BX)(R13*1), SI
+	LEAQ (SI)(R13*1), DI
+	LEAQ (DI)(R13*1), R14
+
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
+	TESTQ R11, R11
+	JNZ dpw1_load
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	JMP dpw1_k
+dpw1_load:
+	MOVQ DX, R8
+	VMOVUPS 0(R8), Z0
+	VMOVUPS 64(R8), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 192(R8), Z3
+	VMOVUPS 256(R8), Z4
+	VMOVUPS 320(R8), Z5
+	VMOVUPS.Z 384(R8), K1, Z6
+	VMOVUPS.Z 448(R8), K2, Z7
+
+	// Two k-pairs per round: B advances 2·128 bytes, A 2·4.
+dpw1_k:
+	MOVQ CX, R12
+	SHRQ $1, R12
+	JZ dpw1_odd
+dpw1_loop:
+	VPBROADCASTD 0(AX), Z24
+	VMOVDQU32 0(BX), Z28
+	VMOVDQU32 64(BX), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z24, Z0
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z24, Z1
+	VMOVDQU32 0(SI), Z30
+	VMOVDQU32 64(SI), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z24, Z2
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z24, Z3
+	VMOVDQU32 0(DI), Z28
+	VMOVDQU32 64(DI), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z24, Z4
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z24, Z5
+	VMOVDQU32 0(R14), Z30
+	VMOVDQU32 64(R14), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z24, Z6
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z24, Z7
+	VPBROADCASTD 4(AX), Z24
+	VMOVDQU32 128(BX), Z28
+	VMOVDQU32 192(BX), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z24, Z0
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z24, Z1
+	VMOVDQU32 128(SI), Z30
+	VMOVDQU32 192(SI), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z24, Z2
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z24, Z3
+	VMOVDQU32 128(DI), Z28
+	VMOVDQU32 192(DI), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z24, Z4
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z24, Z5
+	VMOVDQU32 128(R14), Z30
+	VMOVDQU32 192(R14), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z24, Z6
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z24, Z7
+	ADDQ $8, AX
+	ADDQ $256, BX
+	ADDQ $256, SI
+	ADDQ $256, DI
+	ADDQ $256, R14
+	DECQ R12
+	JNZ dpw1_loop
+
+	// The last k-pair when kp is odd.
+dpw1_odd:
+	TESTQ $1, CX
+	JZ dpw1_store
+	VPBROADCASTD 0(AX), Z24
+	VMOVDQU32 0(BX), Z28
+	VMOVDQU32 64(BX), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z24, Z0
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z24, Z1
+	VMOVDQU32 0(SI), Z30
+	VMOVDQU32 64(SI), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z24, Z2
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z24, Z3
+	VMOVDQU32 0(DI), Z28
+	VMOVDQU32 64(DI), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z24, Z4
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z24, Z5
+	VMOVDQU32 0(R14), Z30
+	VMOVDQU32 64(R14), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z24, Z6
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z24, Z7
+
+	// Store the rows: three full panels, the last one masked.
+dpw1_store:
+	MOVQ DX, R8
+	VMOVUPS Z0, 0(R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, K1, 384(R8)
+	VMOVUPS Z7, K2, 448(R8)
+	VZEROUPPER
+	RET
+
+// func gemmBF16DPW2(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+// 2 rows × four panels ldb values apart; the mask is the last panel's.
+TEXT ·gemmBF16DPW2(SB), NOSPLIT, $0-64
+	MOVQ a+0(FP), AX
+	MOVQ b+8(FP), BX
+	MOVQ c+16(FP), DX
+	MOVQ kp+24(FP), CX
+	MOVQ ldc+40(FP), R9
+	SHLQ $2, R9 // row stride in bytes
+	MOVQ mask+48(FP), R10
+	KMOVW R10, K1 // columns 0-15 of the last panel to keep
+	SHRQ $16, R10
+	KMOVW R10, K2 // columns 16-31
+	MOVQ ldb+32(FP), R13
+	SHLQ $1, R13 // panel stride in bytes
+	LEAQ (BX)(R13*1), SI
+	LEAQ (SI)(R13*1), DI
+	LEAQ (DI)(R13*1), R14
+
+	// Accumulators: zero, or C's values when load != 0.
+	MOVQ load+56(FP), R11
+	TESTQ R11, R11
+	JNZ dpw2_load
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	JMP dpw2_k
+dpw2_load:
+	MOVQ DX, R8
+	VMOVUPS 0(R8), Z0
+	VMOVUPS 64(R8), Z1
+	VMOVUPS 128(R8), Z2
+	VMOVUPS 192(R8), Z3
+	VMOVUPS 256(R8), Z4
+	VMOVUPS 320(R8), Z5
+	VMOVUPS.Z 384(R8), K1, Z6
+	VMOVUPS.Z 448(R8), K2, Z7
+	ADDQ R9, R8
+	VMOVUPS 0(R8), Z8
+	VMOVUPS 64(R8), Z9
+	VMOVUPS 128(R8), Z10
+	VMOVUPS 192(R8), Z11
+	VMOVUPS 256(R8), Z12
+	VMOVUPS 320(R8), Z13
+	VMOVUPS.Z 384(R8), K1, Z14
+	VMOVUPS.Z 448(R8), K2, Z15
+
+	// Two k-pairs per round: B advances 2·128 bytes, A 2·8.
+dpw2_k:
+	MOVQ CX, R12
+	SHRQ $1, R12
+	JZ dpw2_odd
+dpw2_loop:
+	VPBROADCASTD 0(AX), Z24
+	VPBROADCASTD 4(AX), Z25
+	VMOVDQU32 0(BX), Z28
+	VMOVDQU32 64(BX), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z24, Z0
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z24, Z1
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z25, Z8
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z25, Z9
+	VMOVDQU32 0(SI), Z30
+	VMOVDQU32 64(SI), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z24, Z2
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z24, Z3
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z25, Z10
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z25, Z11
+	VMOVDQU32 0(DI), Z28
+	VMOVDQU32 64(DI), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z24, Z4
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z24, Z5
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z25, Z12
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z25, Z13
+	VMOVDQU32 0(R14), Z30
+	VMOVDQU32 64(R14), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z24, Z6
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z24, Z7
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z25, Z14
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z25, Z15
+	VPBROADCASTD 8(AX), Z24
+	VPBROADCASTD 12(AX), Z25
+	VMOVDQU32 128(BX), Z28
+	VMOVDQU32 192(BX), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z24, Z0
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z24, Z1
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z25, Z8
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z25, Z9
+	VMOVDQU32 128(SI), Z30
+	VMOVDQU32 192(SI), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z24, Z2
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z24, Z3
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z25, Z10
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z25, Z11
+	VMOVDQU32 128(DI), Z28
+	VMOVDQU32 192(DI), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z24, Z4
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z24, Z5
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z25, Z12
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z25, Z13
+	VMOVDQU32 128(R14), Z30
+	VMOVDQU32 192(R14), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z24, Z6
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z24, Z7
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z25, Z14
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z25, Z15
+	ADDQ $16, AX
+	ADDQ $256, BX
+	ADDQ $256, SI
+	ADDQ $256, DI
+	ADDQ $256, R14
+	DECQ R12
+	JNZ dpw2_loop
+
+	// The last k-pair when kp is odd.
+dpw2_odd:
+	TESTQ $1, CX
+	JZ dpw2_store
+	VPBROADCASTD 0(AX), Z24
+	VPBROADCASTD 4(AX), Z25
+	VMOVDQU32 0(BX), Z28
+	VMOVDQU32 64(BX), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z24, Z0
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z24, Z1
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xc4 // VDPBF16PS Z28, Z25, Z8
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xcd // VDPBF16PS Z29, Z25, Z9
+	VMOVDQU32 0(SI), Z30
+	VMOVDQU32 64(SI), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z24, Z2
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z24, Z3
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xd6 // VDPBF16PS Z30, Z25, Z10
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xdf // VDPBF16PS Z31, Z25, Z11
+	VMOVDQU32 0(DI), Z28
+	VMOVDQU32 64(DI), Z29
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z24, Z4
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z24, Z5
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xe4 // VDPBF16PS Z28, Z25, Z12
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xed // VDPBF16PS Z29, Z25, Z13
+	VMOVDQU32 0(R14), Z30
+	VMOVDQU32 64(R14), Z31
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z24, Z6
+	BYTE $0x62; BYTE $0x92; BYTE $0x3e; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z24, Z7
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xf6 // VDPBF16PS Z30, Z25, Z14
+	BYTE $0x62; BYTE $0x12; BYTE $0x36; BYTE $0x40; BYTE $0x52; BYTE $0xff // VDPBF16PS Z31, Z25, Z15
+
+	// Store the rows: three full panels, the last one masked.
+dpw2_store:
+	MOVQ DX, R8
+	VMOVUPS Z0, 0(R8)
+	VMOVUPS Z1, 64(R8)
+	VMOVUPS Z2, 128(R8)
+	VMOVUPS Z3, 192(R8)
+	VMOVUPS Z4, 256(R8)
+	VMOVUPS Z5, 320(R8)
+	VMOVUPS Z6, K1, 384(R8)
+	VMOVUPS Z7, K2, 448(R8)
+	ADDQ R9, R8
+	VMOVUPS Z8, 0(R8)
+	VMOVUPS Z9, 64(R8)
+	VMOVUPS Z10, 128(R8)
+	VMOVUPS Z11, 192(R8)
+	VMOVUPS Z12, 256(R8)
+	VMOVUPS Z13, 320(R8)
+	VMOVUPS Z14, K1, 384(R8)
+	VMOVUPS Z15, K2, 448(R8)
 	VZEROUPPER
 	RET

@@ -25,10 +25,17 @@ func packBF16A(dst []uint32, a []float32, lda, m, k int) {
 	}
 }
 
-// gemmBF16KernelGeneric is the reference micro-kernel, four columns at a
-// time. Products are rounded to float32 explicitly (they are exact) so no
-// compiler fuses them into an FMA with the sum.
-func gemmBF16KernelGeneric(m, n, kp int, a []uint32, b []uint16, c []float32, ldc int, load bool) {
+// gemmBF16KernelGeneric is the reference micro-kernel, panel by panel.
+func gemmBF16KernelGeneric(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, ldc int, load bool) {
+	for j0 := 0; j0 < n; j0 += GemmBF16NR {
+		gemmBF16PanelGeneric(m, min(GemmBF16NR, n-j0), kp, a, b[j0/GemmBF16NR*ldb:], c[j0:], ldc, load)
+	}
+}
+
+// gemmBF16PanelGeneric does one panel, four columns at a time. Products
+// are rounded to float32 explicitly (they are exact) so no compiler fuses
+// them into an FMA with the sum.
+func gemmBF16PanelGeneric(m, n, kp int, a []uint32, b []uint16, c []float32, ldc int, load bool) {
 	const nr2 = 2 * GemmBF16NR
 	b = b[:kp*nr2]
 	for i := 0; i < m; i++ {

@@ -2,8 +2,8 @@
 
 package simd
 
-func gemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, c []float32, ldc int, load bool) {
-	gemmBF16KernelGeneric(m, n, kp, a, b, c, ldc, load)
+func gemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, ldc int, load bool) {
+	gemmBF16KernelGeneric(m, n, kp, a, b, ldb, c, ldc, load)
 }
 
 func gemmBF16KernelName() string { return "generic" }

@@ -111,8 +111,14 @@ func (kc kernelCase) run(t *testing.T, load bool) []float32 {
 	kp := (k + 1) / 2
 	pa := make([]uint32, kp*m)
 	PackBF16A(pa, kc.a, k+1, m, k)
-	pb := make([]uint16, BF16PanelLen(k))
-	PackBF16B(pb, kc.w, k+1, n, k)
+	// Panels 64 values further apart than needed.
+	ldb := BF16PanelLen(k) + 64
+	np := (n + GemmBF16NR - 1) / GemmBF16NR
+	pb := make([]uint16, np*ldb)
+	for q := 0; q < np; q++ {
+		j0 := q * GemmBF16NR
+		PackBF16B(pb[q*ldb:], kc.w[j0*(k+1):], k+1, min(GemmBF16NR, n-j0), k)
+	}
 	ldc := n + 3
 	buf := make([]float32, 2*guard+(m-1)*ldc+n)
 	for i := range buf {
@@ -122,7 +128,7 @@ func (kc kernelCase) run(t *testing.T, load bool) []float32 {
 	for i := 0; i < m; i++ {
 		copy(c[i*ldc:i*ldc+n], kc.c0[i*n:])
 	}
-	GemmBF16Kernel(m, n, kp, pa, pb, c, ldc, load)
+	GemmBF16Kernel(m, n, kp, pa, pb, ldb, c, ldc, load)
 	out := make([]float32, m*n)
 	for i, v := range buf {
 		j := i - guard
@@ -151,14 +157,20 @@ func sameBits(a, b []float32) int {
 }
 
 // TestGemmBF16KernelLevels wants the reference's bits from every level
-// for every row count, column count and a range of k.
+// for every row count, every column count of a panel, several panels
+// (the four-panel kernels and what is left after them) and a range of k.
 func TestGemmBF16KernelLevels(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2))
 	ks := []int{0, 1, 2, 3, 4, 5, 9, 32, 71}
+	ns := []int{}
+	for n := 1; n <= GemmBF16NR; n++ {
+		ns = append(ns, n)
+	}
+	ns = append(ns, 33, 63, 64, 96, 97, 127, 128, 129, 159, 160, 161, 200, 257, 300)
 	for _, l := range Levels() {
 		restore := SetLevel(l)
 		for m := 1; m <= GemmBF16MR; m++ {
-			for n := 1; n <= GemmBF16NR; n++ {
+			for _, n := range ns {
 				for _, k := range ks {
 					kc := newKernelCase(r, m, n, k)
 					for _, load := range []bool{false, true} {
@@ -181,22 +193,28 @@ func TestGemmBF16KernelKBlocks(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	for _, l := range Levels() {
 		restore := SetLevel(l)
-		m, n, k := 5, 29, 301
-		kp := (k + 1) / 2
-		kc := newKernelCase(r, m, n, k)
-		pa := make([]uint32, kp*m)
-		PackBF16A(pa, kc.a, k+1, m, k)
-		pb := make([]uint16, BF16PanelLen(k))
-		PackBF16B(pb, kc.w, k+1, n, k)
-		whole := make([]float32, m*n)
-		GemmBF16Kernel(m, n, kp, pa, pb, whole, n, false)
-		blocks := make([]float32, m*n)
-		for p0 := 0; p0 < kp; p0 += 40 {
-			np := min(40, kp-p0)
-			GemmBF16Kernel(m, n, np, pa[p0*m:], pb[p0*2*GemmBF16NR:], blocks, n, p0 > 0)
-		}
-		if i := sameBits(whole, blocks); i >= 0 {
-			t.Fatalf("%s: k blocks differ at %d: %v vs %v", l, i, blocks[i], whole[i])
+		for _, m := range []int{1, 3, 5} {
+			n, k := 29+4*GemmBF16NR, 301
+			kp := (k + 1) / 2
+			kc := newKernelCase(r, m, n, k)
+			pa := make([]uint32, kp*m)
+			PackBF16A(pa, kc.a, k+1, m, k)
+			ldb := BF16PanelLen(k)
+			pb := make([]uint16, 5*ldb)
+			for q := 0; q < 5; q++ {
+				j0 := q * GemmBF16NR
+				PackBF16B(pb[q*ldb:], kc.w[j0*(k+1):], k+1, min(GemmBF16NR, n-j0), k)
+			}
+			whole := make([]float32, m*n)
+			GemmBF16Kernel(m, n, kp, pa, pb, ldb, whole, n, false)
+			blocks := make([]float32, m*n)
+			for p0 := 0; p0 < kp; p0 += 40 {
+				np := min(40, kp-p0)
+				GemmBF16Kernel(m, n, np, pa[p0*m:], pb[p0*2*GemmBF16NR:], ldb, blocks, n, p0 > 0)
+			}
+			if i := sameBits(whole, blocks); i >= 0 {
+				t.Fatalf("%s m=%d: k blocks differ at %d: %v vs %v", l, m, i, blocks[i], whole[i])
+			}
 		}
 		restore()
 	}
@@ -229,7 +247,7 @@ func TestGemmBF16KernelAccuracy(t *testing.T) {
 // reference keeps them; the difference stays below 2^-126 per k.
 func TestGemmBF16KernelSubnormal(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 5))
-	m, n, k := 4, 32, 64
+	m, n, k := 2, 150, 64
 	kc := newKernelCase(r, m, n, k)
 	for i := range kc.a {
 		if i%3 == 0 {
@@ -263,7 +281,7 @@ func FuzzGemmBF16Kernel(f *testing.F) {
 	f.Add(uint8(14), uint8(32), uint16(1), []byte{0xff, 0x80})
 	f.Fuzz(func(t *testing.T, mb, nb uint8, kb uint16, data []byte) {
 		m := 1 + int(mb)%GemmBF16MR
-		n := 1 + int(nb)%GemmBF16NR
+		n := 1 + int(nb)%(5*GemmBF16NR)
 		k := int(kb) % 300
 		val := func(i int) float32 {
 			if len(data) == 0 {

@@ -105,36 +105,27 @@ func GemmBF16(m int, a []float32, lda int, w *BF16Weights, c []float32, ldc int)
 		simd.PackBF16A(ap[r0*kp:], a[r0*lda:], lda, min(mr, m-r0), k)
 	})
 
-	// Tiles of tr row blocks × tp panels. Inside a tile, for each block of
-	// kc k-pairs, a panel's slice of B stays in L1 while the tile's row
-	// blocks pass over it; later k blocks add to C (load), which gives the
-	// same bits as one pass.
-	const tr, kc = bf16TileRowBlocks, bf16KBlockPairs
+	// Tiles of bf16TileRowBlocks row blocks × tp panels; each kernel call
+	// takes one row block across the tile's panels over all of K (the
+	// accumulators stay in registers for the whole sum).
+	const tr = bf16TileRowBlocks
 	tp := bf16TilePanels(nrb, np)
 	ntr, ntp := (nrb+tr-1)/tr, (np+tp-1)/tp
 	Parallel(ntr*ntp, 0, func(t int) {
 		rb0, j0 := t/ntp*tr, t%ntp*tp
 		rb1, j1 := min(rb0+tr, nrb), min(j0+tp, np)
-		for p0 := 0; p0 < kp; p0 += kc {
-			nk := min(kc, kp-p0)
-			for j := j0; j < j1; j++ {
-				b := w.panels[j*pl+p0*2*nr : (j+1)*pl]
-				cols := min(nr, n-j*nr)
-				for rb := rb0; rb < rb1; rb++ {
-					r0 := rb * mr
-					rows := min(mr, m-r0)
-					simd.GemmBF16Kernel(rows, cols, nk, ap[r0*kp+p0*rows:], b,
-						c[r0*ldc+j*nr:], ldc, p0 > 0)
-				}
-			}
+		cols := min(j1*nr, n) - j0*nr
+		for rb := rb0; rb < rb1; rb++ {
+			r0 := rb * mr
+			simd.GemmBF16Kernel(min(mr, m-r0), cols, kp, ap[r0*kp:], w.panels[j0*pl:], pl,
+				c[r0*ldc+j0*nr:], ldc, false)
 		}
 	})
 }
 
-const (
-	bf16TileRowBlocks = 4   // row blocks (of simd.GemmBF16MR rows) per tile
-	bf16KBlockPairs   = 128 // k-pairs per K block: a 16 KiB slice of a B panel
-)
+// bf16TileRowBlocks is the number of row blocks (of simd.GemmBF16MR rows)
+// in a tile.
+const bf16TileRowBlocks = 4
 
 // bf16TilePanels picks how many panels a tile spans: 8 (256 columns), fewer
 // when that would leave under four tiles per goroutine.

@@ -89,9 +89,10 @@ func checkGemmBF16(t *testing.T, r *rand.Rand, m, n, k int) {
 }
 
 // TestGemmBF16Sweep covers every row tail of the micro-kernel (1..MR and
-// a few blocks), every column tail of a panel, odd K and K across several
-// K blocks, at every SIMD level, against the reference loop bit for bit
-// (the data has no subnormals, where VDPBF16PS would differ).
+// a few blocks), every column tail of a panel and of the four-panel
+// kernels, odd and long K, at every SIMD level, against the reference
+// loop bit for bit (the data has no subnormals, where VDPBF16PS would
+// differ).
 func TestGemmBF16Sweep(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, l := range simd.Levels() {
@@ -106,6 +107,11 @@ func TestGemmBF16Sweep(t *testing.T) {
 		for n := 1; n <= 2*simd.GemmBF16NR+2; n++ {
 			for _, m := range []int{1, simd.GemmBF16MR, simd.GemmBF16MR + 1} {
 				checkGemmBF16(t, r, m, n, 5)
+			}
+		}
+		for _, n := range []int{97, 127, 128, 129, 255, 256, 257, 300, 520} {
+			for _, m := range []int{1, 2, 3} {
+				checkGemmBF16(t, r, m, n, 7)
 			}
 		}
 		for _, k := range []int{0, 255, 256, 257, 513, 1001} {
