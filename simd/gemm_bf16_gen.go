@@ -1,0 +1,231 @@
+//go:build ignore
+
+// This program writes gemm_bf16_amd64.s, the AVX512_BF16 micro-kernels of
+// GemmBF16Kernel: one function per row count m = 1..GemmBF16MR for one
+// panel, and for m = 1, 2 across four panels, because the accumulators
+// live in registers. Run it with go generate.
+//
+// The Go assembler does not know VDPBF16PS, so each one is written as its
+// EVEX bytes with the instruction in a comment.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"os"
+)
+
+const (
+	mr = 14 // rows, GemmBF16MR: 2·mr accumulators + 2 B + 2 A registers = 32
+	nr = 32 // columns, GemmBF16NR: two zmm of 16 float32
+
+	wideRows = 2 // rows of the four-panel kernels (three already keep VDPBF16PS busy)
+)
+
+var out bytes.Buffer
+
+func p(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
+
+// vdpbf16ps writes VDPBF16PS zmm(dst) += pairs of zmm(src1) · zmm(src2),
+// all registers (EVEX.512.F3.0F38.W0 52 /r).
+func vdpbf16ps(dst, src1, src2 int) {
+	inv := func(b int) int { return ^b & 1 }
+	p0 := inv(dst>>3)<<7 | inv(src2>>4)<<6 | inv(src2>>3)<<5 | inv(dst>>4)<<4 | 0x2
+	p1 := (^src1&15)<<3 | 1<<2 | 0x2
+	p2 := 2<<5 | inv(src1>>4)<<3
+	modrm := 0xc0 | (dst&7)<<3 | src2&7
+	p("\tBYTE $0x62; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x%02x; BYTE $0x52; BYTE $0x%02x // VDPBF16PS Z%d, Z%d, Z%d",
+		p0, p1, p2, modrm, src2, src1, dst)
+}
+
+// step writes one k-pair for m rows of one panel: B's 32 columns (two
+// zmm of 16 interleaved pairs) at off(BX), A's m pairs at aoff(AX).
+func step(m, off, aoff int) {
+	p("\tVMOVDQU32 %d(BX), Z28", off)
+	p("\tVMOVDQU32 %d(BX), Z29", off+64)
+	for i := 0; i < m; i++ {
+		a := 30 + i&1
+		p("\tVPBROADCASTD %d(AX), Z%d", aoff+4*i, a)
+		vdpbf16ps(2*i, a, 28)
+		vdpbf16ps(2*i+1, a, 29)
+	}
+}
+
+// The wide kernels take one or two rows across four panels (128
+// columns): enough independent accumulators for few rows. Panel q is read
+// through panelReg[q]; A's rows are broadcast once per k-pair into
+// Z24, Z25, B alternates between Z28/Z29 and Z30/Z31.
+const widePanels = 4
+
+var panelReg = [widePanels]string{"BX", "SI", "DI", "R14"}
+
+func wideAcc(i, q, h int) int { return (i*widePanels+q)*2 + h }
+
+func stepWide(m, off, aoff int) {
+	for i := 0; i < m; i++ {
+		p("\tVPBROADCASTD %d(AX), Z%d", aoff+4*i, 24+i)
+	}
+	for q := 0; q < widePanels; q++ {
+		b := 28 + 2*(q&1)
+		p("\tVMOVDQU32 %d(%s), Z%d", off, panelReg[q], b)
+		p("\tVMOVDQU32 %d(%s), Z%d", off+64, panelReg[q], b+1)
+		for i := 0; i < m; i++ {
+			vdpbf16ps(wideAcc(i, q, 0), 24+i, b)
+			vdpbf16ps(wideAcc(i, q, 1), 24+i, b+1)
+		}
+	}
+}
+
+// prologue loads the arguments shared by both kernel shapes.
+func prologue(name string) {
+	p("\tMOVQ a+0(FP), AX")
+	p("\tMOVQ b+8(FP), BX")
+	p("\tMOVQ c+16(FP), DX")
+	p("\tMOVQ kp+24(FP), CX")
+	p("\tMOVQ ldc+40(FP), R9")
+	p("\tSHLQ $2, R9 // row stride in bytes")
+	p("\tMOVQ mask+48(FP), R10")
+	p("\tKMOVW R10, K1 // columns 0-15 of the last panel to keep")
+	p("\tSHRQ $16, R10")
+	p("\tKMOVW R10, K2 // columns 16-31")
+}
+
+// kloop writes the k loop, two k-pairs per round, then the odd one.
+func kloop(label string, m int, stepFn func(m, off, aoff int), advance func()) {
+	p("")
+	p("\t// Two k-pairs per round: B advances 2·128 bytes, A 2·%d.", 4*m)
+	p("%s_k:", label)
+	p("\tMOVQ CX, R12")
+	p("\tSHRQ $1, R12")
+	p("\tJZ %s_odd", label)
+	p("%s_loop:", label)
+	stepFn(m, 0, 0)
+	stepFn(m, 128, 4*m)
+	p("\tADDQ $%d, AX", 8*m)
+	advance()
+	p("\tDECQ R12")
+	p("\tJNZ %s_loop", label)
+	p("")
+	p("\t// The last k-pair when kp is odd.")
+	p("%s_odd:", label)
+	p("\tTESTQ $1, CX")
+	p("\tJZ %s_store", label)
+	stepFn(m, 0, 0)
+}
+
+// tile writes the zeroing or loading of the accumulators (before the k
+// loop, load) or their masked store (after it): panels full panels
+// without a mask and the last one with K1, K2.
+func tile(label string, m, panels int, acc func(i, q, h int) int, store bool) {
+	p("\tMOVQ DX, R8")
+	for i := 0; i < m; i++ {
+		for q := 0; q < panels; q++ {
+			for h := 0; h < 2; h++ {
+				mask := ""
+				if q == panels-1 {
+					mask = fmt.Sprintf(" K%d,", h+1)
+				}
+				off := q*128 + h*64
+				if store {
+					p("\tVMOVUPS Z%d,%s %d(R8)", acc(i, q, h), mask, off)
+				} else if mask != "" {
+					p("\tVMOVUPS.Z %d(R8),%s Z%d", off, mask, acc(i, q, h))
+				} else {
+					p("\tVMOVUPS %d(R8), Z%d", off, acc(i, q, h))
+				}
+			}
+		}
+		if i < m-1 {
+			p("\tADDQ R9, R8")
+		}
+	}
+}
+
+func start(label string, m, panels int, acc func(i, q, h int) int) {
+	p("")
+	p("\t// Accumulators: zero, or C's values when load != 0.")
+	p("\tMOVQ load+56(FP), R11")
+	p("\tTESTQ R11, R11")
+	p("\tJNZ %s_load", label)
+	for i := 0; i < m; i++ {
+		for q := 0; q < panels; q++ {
+			for h := 0; h < 2; h++ {
+				r := acc(i, q, h)
+				p("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
+			}
+		}
+	}
+	p("\tJMP %s_k", label)
+	p("%s_load:", label)
+	tile(label, m, panels, acc, false)
+}
+
+const args = "(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)"
+
+func kernel(m int) {
+	label := fmt.Sprintf("dp%d", m)
+	p("")
+	p("// func gemmBF16DP%d%s", m, args)
+	p("// %d rows × one panel; Z(2i), Z(2i+1) accumulate row i.", m)
+	p("TEXT ·gemmBF16DP%d(SB), NOSPLIT, $0-64", m)
+	prologue(label)
+	acc := func(i, q, h int) int { return 2*i + h }
+	start(label, m, 1, acc)
+	kloop(label, m, step, func() { p("\tADDQ $256, BX") })
+	p("")
+	p("\t// Store the rows, masked to the valid columns.")
+	p("%s_store:", label)
+	tile(label, m, 1, acc, true)
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+func kernelWide(m int) {
+	label := fmt.Sprintf("dpw%d", m)
+	p("")
+	p("// func gemmBF16DPW%d%s", m, args)
+	p("// %d rows × four panels ldb values apart; the mask is the last panel's.", m)
+	p("TEXT ·gemmBF16DPW%d(SB), NOSPLIT, $0-64", m)
+	prologue(label)
+	p("\tMOVQ ldb+32(FP), R13")
+	p("\tSHLQ $1, R13 // panel stride in bytes")
+	p("\tLEAQ (BX)(R13*1), SI")
+	p("\tLEAQ (SI)(R13*1), DI")
+	p("\tLEAQ (DI)(R13*1), R14")
+	start(label, m, widePanels, wideAcc)
+	kloop(label, m, stepWide, func() {
+		for _, r := range panelReg {
+			p("\tADDQ $256, %s", r)
+		}
+	})
+	p("")
+	p("\t// Store the rows: three full panels, the last one masked.")
+	p("%s_store:", label)
+	tile(label, m, widePanels, wideAcc, true)
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+func main() {
+	p("// Code generated by gemm_bf16_gen.go; DO NOT EDIT.")
+	p("")
+	p("//go:build !purego && !noasm")
+	p("")
+	p("#include \"textflag.h\"")
+	p("")
+	p("// AVX512_BF16 micro-kernels: C[m×32] (+)= A[m×2kp]·B[32×2kp]ᵀ for one")
+	p("// panel (gemmBF16DPm), or C[m×128] over four panels (gemmBF16DPWm).")
+	p("// A is packed k-pair major (m dwords, each two bfloat16, per pair), a")
+	p("// B panel as 32 column pairs (128 bytes) per pair. Each VDPBF16PS adds,")
+	p("// per lane, the odd element's product and then the even one's.")
+	for m := 1; m <= mr; m++ {
+		kernel(m)
+	}
+	for m := 1; m <= wideRows; m++ {
+		kernelWide(m)
+	}
+	if err := os.WriteFile("gemm_bf16_amd64.s", out.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
