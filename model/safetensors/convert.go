@@ -18,25 +18,19 @@ func halfToFloat32(dst []float32, src []uint16, d DType) {
 	}
 }
 
-// f16ToFloat32 converts one IEEE 754 binary16 value exactly.
+// f16ToFloat32 converts one IEEE 754 binary16 value exactly: the exponent
+// is rebiased, and a subnormal is renormalised by one float subtraction.
 func f16ToFloat32(h uint16) float32 {
-	sign := uint32(h&0x8000) << 16
-	exp := uint32(h>>10) & 0x1f
-	mant := uint32(h & 0x3ff)
+	const expMask = 0x7c00 << 13 // binary16 exponent, shifted into place
+	o := uint32(h&0x7fff) << 13
+	exp := o & expMask
+	o += (127 - 15) << 23
 	switch exp {
-	case 0x1f: // Inf or NaN (payload kept)
-		return math.Float32frombits(sign | 0x7f800000 | mant<<13)
-	case 0:
-		if mant == 0 {
-			return math.Float32frombits(sign)
-		}
-		// Subnormal: shift the leading one into the implicit bit.
-		e := uint32(127 - 15 + 1)
-		for mant&0x400 == 0 {
-			mant <<= 1
-			e--
-		}
-		return math.Float32frombits(sign | e<<23 | (mant&0x3ff)<<13)
+	case expMask: // Inf or NaN (payload kept)
+		o += (128 - 16) << 23
+	case 0: // zero or subnormal: (1.m - 1) × 2^-14
+		o += 1 << 23
+		o = math.Float32bits(math.Float32frombits(o) - math.Float32frombits(113<<23))
 	}
-	return math.Float32frombits(sign | (exp+127-15)<<23 | mant<<13)
+	return math.Float32frombits(o | uint32(h&0x8000)<<16)
 }

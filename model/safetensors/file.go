@@ -15,7 +15,8 @@ import (
 // views into the file's memory, which is a read-only memory map on unix:
 // they must not be modified, and they become invalid when the File is
 // closed (reading them afterwards may crash the program). Copy what must
-// outlive the File.
+// outlive the File. A mapped file must not be truncated or rewritten in
+// place while open (Write replaces files by renaming, which is safe).
 type File struct {
 	name     string
 	buf      []byte // the whole file

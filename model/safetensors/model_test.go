@@ -134,3 +134,34 @@ func TestOpenModelErrors(t *testing.T) {
 		t.Errorf("bad shard: %v", err)
 	}
 }
+
+// Accessors may be used from several goroutines at once.
+func TestConcurrentReads(t *testing.T) {
+	dir := writeSharded(t, goodIndex)
+	m, err := OpenModel(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	done := make(chan error)
+	for range 4 {
+		go func() {
+			var err error
+			for range 100 {
+				var v []float32
+				if v, err = m.Float32("lm_head.weight"); err != nil || v[1] != 2 {
+					break
+				}
+				if _, err = m.Bytes("model.q"); err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
