@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pare-ml/pare/bench"
+)
+
+func init() {
+	register(&command{name: "bench", summary: "measure kernels and models (gemm)", run: runBench})
+}
+
+const benchAbout = `Measures pare on this machine. Sub-commands:
+
+  gemm   C = A·Bᵀ for square sizes and LLM shapes (m=512 tokens, n=k=2048;
+         and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
+
+Every measurement is the best of repeated calls after a warm-up (the median
+is in the JSON too). Ops are counted as 2·m·n·k for every dtype. Compare with
+a peer in the same run, e.g. bench/peers/numpy_gemm.py (OpenBLAS).`
+
+func runBench(ctx context.Context, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fs := newFlags("bench", "pare bench gemm [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
+		if err := parseFlags(fs, args); err != nil {
+			return err
+		}
+		return usagef("bench: name what to measure: gemm")
+	}
+	switch args[0] {
+	case "gemm":
+		return runBenchGEMM(ctx, args[1:])
+	}
+	return usagef("bench: unknown benchmark %q (have: gemm)", args[0])
+}
+
+func runBenchGEMM(ctx context.Context, args []string) error {
+	fs := newFlags("bench gemm", "pare bench gemm [--sizes 256,512,1024,2048] [--dtype f32,bf16,int8] [--threads N] [--json]",
+		strings.ReplaceAll(benchAbout, "GEMM_DTYPES", " (--dtype: "+strings.Join(bench.GEMMDTypes, ", ")+")"))
+	sizes := fs.String("sizes", "256,512,1024,2048", "square sizes m=n=k, comma separated")
+	dtypes := fs.String("dtype", "f32,bf16,int8", "encodings, comma separated: "+strings.Join(bench.GEMMDTypes, ","))
+	threads := fs.String("threads", "", "goroutine counts (GOMAXPROCS), comma separated; default: all cores")
+	llm := fs.Bool("llm", true, "also time the LLM shapes m=512,n=k=2048 and m=1,n=k=2048")
+	minTime := fs.Duration("time", time.Second, "time budget per case")
+	asJSON := fs.Bool("json", false, "print one JSON object per line instead of a table")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("bench gemm: unexpected argument %q", fs.Arg(0))
+	}
+	spec := bench.GEMMSpec{LLM: *llm, MinTime: *minTime}
+	var err error
+	if spec.Sizes, err = parseInts(*sizes, "--sizes", 1); err != nil {
+		return err
+	}
+	if *threads != "" {
+		if spec.Threads, err = parseInts(*threads, "--threads", 1); err != nil {
+			return err
+		}
+	}
+	for _, d := range strings.Split(*dtypes, ",") {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			continue
+		}
+		ok := false
+		for _, known := range bench.GEMMDTypes {
+			ok = ok || d == known
+		}
+		if !ok {
+			return usagef("bench gemm: unknown --dtype %q (have %s)", d, strings.Join(bench.GEMMDTypes, ", "))
+		}
+		spec.DTypes = append(spec.DTypes, d)
+	}
+	if len(spec.DTypes) == 0 {
+		return usagef("bench gemm: --dtype is empty")
+	}
+	if !*asJSON {
+		fmt.Printf("%-8s %5s %5s %5s %7s %9s  %s\n", "dtype", "m", "n", "k", "threads", "GFLOPS", "path")
+	}
+	enc := json.NewEncoder(os.Stdout)
+	_, err = bench.GEMM(ctx, spec, func(r bench.Result) {
+		if *asJSON {
+			enc.Encode(r)
+			return
+		}
+		fmt.Printf("%-8s %5d %5d %5d %7d %9.1f  %s\n", r.DType, r.M, r.N, r.K, r.Threads, r.GFLOPS, r.Path)
+	})
+	return err
+}
+
+// parseInts parses a comma-separated list of integers >= min.
+func parseInts(s, flagName string, min int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		v, err := strconv.Atoi(f)
+		if err != nil || v < min {
+			return nil, usagef("%s: %q is not an integer >= %d", flagName, f, min)
+		}
+		out = append(out, v)
+	}
+	if len(out) == 0 {
+		return nil, usagef("%s is empty", flagName)
+	}
+	return out, nil
+}
