@@ -96,7 +96,7 @@ func GEMM(ctx context.Context, s GEMMSpec, emit func(Result)) ([]Result, error) 
 				used := runtime.GOMAXPROCS(0)
 				runtime.GOMAXPROCS(old)
 				r := Result{Op: "gemm", DType: dt, M: m, N: n, K: k, Threads: used, Path: path,
-					GFLOPS: 2 * float64(m) * float64(n) * float64(k) / best / 1e9,
+					GFLOPS:  2 * float64(m) * float64(n) * float64(k) / best / 1e9,
 					Seconds: best, Median: median, Reps: reps}
 				results = append(results, r)
 				if emit != nil {

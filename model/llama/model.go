@@ -13,12 +13,12 @@ import (
 // checkpoints are used in place from the memory-mapped file).
 type Model struct {
 	Config *Config
-	Embed  []float32       // model.embed_tokens.weight [Vocab, Hidden]
-	Blocks []*Block        // model.layers.{i}
-	Norm   []float32       // model.norm.weight [Hidden]
-	Head   *tensor.Linear  // lm_head [Vocab, Hidden]; shares Embed when tied
-	RoPE   *tensor.RoPE    // shared by all blocks
-	closer io.Closer       // the checkpoint whose memory the weights may view
+	Embed  []float32      // model.embed_tokens.weight [Vocab, Hidden]
+	Blocks []*Block       // model.layers.{i}
+	Norm   []float32      // model.norm.weight [Hidden]
+	Head   *tensor.Linear // lm_head [Vocab, Hidden]; shares Embed when tied
+	RoPE   *tensor.RoPE   // shared by all blocks
+	closer io.Closer      // the checkpoint whose memory the weights may view
 }
 
 // Block is one decoder layer:
@@ -32,8 +32,8 @@ type Block struct {
 	QNorm    []float32 // self_attn.q_norm.weight (Qwen3) [HeadDim] or nil
 	KNorm    []float32 // self_attn.k_norm.weight (Qwen3) [HeadDim] or nil
 
-	Q, K, V, O       *tensor.Linear // self_attn.{q,k,v,o}_proj
-	Gate, Up, Down   *tensor.Linear // mlp.{gate,up,down}_proj
+	Q, K, V, O     *tensor.Linear // self_attn.{q,k,v,o}_proj
+	Gate, Up, Down *tensor.Linear // mlp.{gate,up,down}_proj
 
 	model *Model
 }
@@ -140,14 +140,14 @@ func (m *Model) TokenLogits(tokens []int) ([]float32, error) {
 func (b *Block) Forward(x []float32, batch, seq int, cache *LayerCache, hooks *Hooks, prec tensor.Precision) {
 	cfg := b.model.Config
 	var (
-		rows   = batch * seq
-		hid    = cfg.HiddenSize
-		hd     = cfg.HeadDim
-		nq     = cfg.NumHeads * hd
-		nkv    = cfg.NumKVHeads * hd
-		inter  = cfg.IntermediateSize
-		eps    = float32(cfg.RMSNormEps)
-		hook   = func(name string, in []float32) {}
+		rows  = batch * seq
+		hid   = cfg.HiddenSize
+		hd    = cfg.HeadDim
+		nq    = cfg.NumHeads * hd
+		nkv   = cfg.NumKVHeads * hd
+		inter = cfg.IntermediateSize
+		eps   = float32(cfg.RMSNormEps)
+		hook  = func(name string, in []float32) {}
 	)
 	if hooks != nil && hooks.LinearInput != nil {
 		hook = func(name string, in []float32) { hooks.LinearInput(b.Index, name, in, rows) }
