@@ -110,7 +110,7 @@ func SparseGPTFactor(w []float32, out, in int, f *InverseFactor, p Pattern, opt 
 		}
 	}
 	bs := opt.BlockSize
-	errs := make([]float32, out*bs)  // Err of the block, [out][bs]
+	errs := make([]float32, out*bs)            // Err of the block, [out][bs]
 	pt := make([]float32, (in-min(bs, in))*bs) // Hinv[i1:i2, i2:] transposed
 	keys := []uint64(nil)
 	loss := make([]float64, out)
