@@ -30,7 +30,7 @@ func ReconstructionError(wDense, wPruned []float32, out, in int, x []float32, ro
 		s := 0.0
 		for t := 0; t < rows; t++ {
 			y := dot(0, diff, xs[t*in:(t+1)*in])
-			s += y * y
+			s += float64(y * y) // no FMA: same bits on every architecture
 		}
 		perRow[o] = s
 	})
