@@ -182,3 +182,19 @@ func TestLoadErrors(t *testing.T) {
 		t.Error("Load of a missing folder succeeded")
 	}
 }
+
+func TestRandomIsDeterministic(t *testing.T) {
+	cfg, err := ParseConfig([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := Random(cfg, 3), Random(cfg, 3)
+	for i := range a.Embed {
+		if a.Embed[i] != b.Embed[i] {
+			t.Fatal("Random with one seed gave two models")
+		}
+	}
+	if a.Blocks[1].Down.W[5] != b.Blocks[1].Down.W[5] {
+		t.Fatal("Random with one seed gave two models")
+	}
+}
