@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"fmt"
 	"context"
 	"math"
 	"math/rand/v2"
@@ -10,11 +11,13 @@ import (
 	"github.com/pare-ml/pare/tensor"
 )
 
-func testLlama(t *testing.T) *llama.Model {
+func testLlama(t *testing.T) *llama.Model { return testLlamaVocab(t, 100) }
+
+func testLlamaVocab(t *testing.T, vocab int) *llama.Model {
 	t.Helper()
-	cfg, err := llama.ParseConfig([]byte(`{"architectures":["LlamaForCausalLM"],"hidden_size":64,
+	cfg, err := llama.ParseConfig([]byte(fmt.Sprintf(`{"architectures":["LlamaForCausalLM"],"hidden_size":64,
 		"intermediate_size":128,"num_hidden_layers":2,"num_attention_heads":4,"num_key_value_heads":2,
-		"vocab_size":100,"max_position_embeddings":64,"rms_norm_eps":1e-5,"hidden_act":"silu"}`))
+		"vocab_size":%d,"max_position_embeddings":64,"rms_norm_eps":1e-5,"hidden_act":"silu"}`, vocab)))
 	if err != nil {
 		t.Fatal(err)
 	}
