@@ -114,7 +114,18 @@ func Study(ctx context.Context, load func() (*LLM, error), opt StudyOptions) (*S
 	}
 	for _, meth := range opt.Methods {
 		mat := &StudyMatrix{Method: meth, Calib: opt.Calib}
-		for _, cal := range opt.Calib {
+		for ci, cal := range opt.Calib {
+			if meth == MethodMagnitude && ci > 0 {
+				// Magnitude reads no calibration data: one model serves every row.
+				tell(fmt.Sprintf("%s (no calibration)", meth))
+				mat.PPL = append(mat.PPL, mat.PPL[0])
+				if len(mat.Accuracy) > 0 {
+					mat.Accuracy = append(mat.Accuracy, mat.Accuracy[0])
+					mat.AccuracyNorm = append(mat.AccuracyNorm, mat.AccuracyNorm[0])
+				}
+				mat.Seconds = append(mat.Seconds, 0)
+				continue
+			}
 			tell(fmt.Sprintf("%s calibrated on %s", meth, cal))
 			l, err := load()
 			if err != nil {
@@ -145,7 +156,9 @@ func Study(ctx context.Context, load func() (*LLM, error), opt StudyOptions) (*S
 			}
 			mat.Seconds = append(mat.Seconds, rep.Seconds)
 		}
-		mat.TargetBest, mat.Candidates = targetBest(mat.Calib, opt.Eval, mat.PPL)
+		if meth != MethodMagnitude {
+			mat.TargetBest, mat.Candidates = targetBest(mat.Calib, opt.Eval, mat.PPL)
+		}
 		res.Methods = append(res.Methods, mat)
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -207,8 +220,12 @@ func (r *StudyResult) Markdown() string {
 			b.WriteString("\n")
 		}
 		sort.Strings(m.TargetBest)
-		fmt.Fprintf(&b, "\nCalibrating on the target language gave the lowest perplexity for %d of %d languages (%s).\n\n",
-			len(m.TargetBest), m.Candidates, strings.Join(m.TargetBest, ", "))
+		if m.Method == MethodMagnitude {
+			b.WriteString("\nMagnitude reads no calibration data: every row is the same pruned model.\n\n")
+		} else {
+			fmt.Fprintf(&b, "\nCalibrating on the target language gave the lowest perplexity for %d of %d languages (%s).\n\n",
+				len(m.TargetBest), m.Candidates, strings.Join(m.TargetBest, ", "))
+		}
 		if len(m.Accuracy) > 0 {
 			fmt.Fprintf(&b, "Multiple-choice accuracy (length-normalised in brackets):\n\n| calib \\ task | %s |\n|---|%s\n", strings.Join(r.Tasks, " | "), strings.Repeat("---:|", len(r.Tasks)))
 			fmt.Fprintf(&b, "| dense |")
