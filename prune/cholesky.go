@@ -77,13 +77,22 @@ func (h *Hessian) InverseFactor(percDamp float64, maxRetries int) (*InverseFacto
 	}
 	f.Damp = percDamp * mean
 	for {
-		// The upper triangle gets H = c·S (+ damping on the diagonal).
-		tensor.Parallel(n, 0, func(i int) {
-			row := a[i*n : (i+1)*n]
-			for j := i + 1; j < n; j++ {
-				row[j] = c * a[j*n+i]
+		// The upper triangle gets H = c·S (+ damping on the diagonal),
+		// transposed from the lower one in 64x64 tiles.
+		const tile = 64
+		tensor.Parallel((n+tile-1)/tile, 0, func(it int) {
+			i0, i1 := it*tile, min(it*tile+tile, n)
+			for j0 := i0; j0 < n; j0 += tile {
+				j1 := min(j0+tile, n)
+				for j := j0; j < j1; j++ {
+					for i := i0; i < min(i1, j); i++ {
+						a[i*n+j] = c * a[j*n+i]
+					}
+				}
 			}
-			row[i] = hd[i] + f.Damp
+			for i := i0; i < i1; i++ {
+				a[i*n+i] = hd[i] + f.Damp
+			}
 		})
 		if q := cholUpper(a, n); q < 0 {
 			break
