@@ -106,11 +106,11 @@ func (h *Hessian) InverseFactor(percDamp float64, maxRetries int) (*InverseFacto
 	f.U = make([]float32, n*n)
 	for i := 0; i < n; i++ {
 		for j := i; j < n; j++ {
-			v := a[i*n+j]
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("hessian %dx%d: inverse factor entry (%d, %d) is %v", n, n, i, j, v)
+			v := float32(a[i*n+j])
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) || (i == j && v == 0) {
+				return nil, fmt.Errorf("hessian %dx%d: inverse factor entry (%d, %d) is %v in float32", n, n, i, j, v)
 			}
-			f.U[i*n+j] = float32(v)
+			f.U[i*n+j] = v
 		}
 	}
 	return f, nil
