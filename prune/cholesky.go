@@ -214,7 +214,10 @@ func invUpper(a []float64, n int) {
 							ti[q] = dot(0, a[i*n+i:i*n+q1], rt[q*j0+i:q*j0+q1])
 						}
 					}
-					ntRect(q1-q0, nb, j0-q1, a[q0*n+q1:], n, rt[q1:], j0, t[(q0-r0)*nb:], nb, false)
+					for p0 := q1; p0 < j0; p0 += 256 { // k blocks that stay in cache
+						p1 := min(p0+256, j0)
+						ntRect(q1-q0, nb, p1-p0, a[q0*n+p0:], n, rt[p0:], j0, t[(q0-r0)*nb:], nb, false)
+					}
 				}
 				// Y R_JJ = −T, row by row; Y goes to a[i, J].
 				for i := r0; i < r1; i++ {
