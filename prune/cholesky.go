@@ -32,11 +32,15 @@ const cholBlock = 64
 //
 // Everything here is float64 (the reference uses float32): H accumulates
 // many tokens and its factorisation loses about log10(cond H) digits. The
-// reference's three factorisations are replaced by two of half the work
-// and better accuracy: with H = R Rᵀ, R upper triangular (a Cholesky
+// reference's three steps (4n³/3 flops) are replaced by two (2n³/3) that
+// never form H⁻¹: with H = R Rᵀ, R upper triangular (a Cholesky
 // factorisation run from the last row up), H⁻¹ = R⁻ᵀR⁻¹, so U = R⁻¹ —
 // the same unique factor the reference computes. U is rounded to float32
-// at the end for SparseGPT's float32 sweep. h is unchanged.
+// at the end for SparseGPT's float32 sweep; it takes 4n² bytes.
+//
+// The factorisation works in the upper triangle of h's storage, so h
+// needs no copy; h's statistics are unchanged afterwards (and it can keep
+// accumulating), but h must not be used by another goroutine meanwhile.
 func (h *Hessian) InverseFactor(percDamp float64, maxRetries int) (*InverseFactor, error) {
 	n := h.n
 	if h.samples == 0 {
