@@ -1,6 +1,7 @@
 package prune
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 )
@@ -159,4 +160,50 @@ func checkLen(op string, w []float32, out, in int) {
 	if out < 0 || in < 0 || len(w) != out*in {
 		panic(fmt.Sprintf("prune: %s: %d weights for a %dx%d layer", op, len(w), out, in))
 	}
+}
+
+// maskMagic starts a mask's binary form.
+const maskMagic = "PMSK\x01\x00\x00\x00"
+
+// MarshalBinary writes m as "PMSK", a version byte (1) and three zero
+// bytes, rows and cols as little-endian uint64, then each row as
+// ceil(cols/64) little-endian uint64 words, bit j%64 of word j/64 set for a
+// pruned weight.
+func (m Mask) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, 24+8*len(m.bits))
+	b = append(b, maskMagic...)
+	b = binary.LittleEndian.AppendUint64(b, uint64(m.Rows))
+	b = binary.LittleEndian.AppendUint64(b, uint64(m.Cols))
+	for _, w := range m.bits {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary reads the form MarshalBinary writes, checking it whole:
+// a wrong header, size or set padding bit is an error.
+func (m *Mask) UnmarshalBinary(b []byte) error {
+	if len(b) < 24 || string(b[:8]) != maskMagic {
+		return fmt.Errorf("prune mask: not a version-1 mask (%d bytes)", len(b))
+	}
+	rows := binary.LittleEndian.Uint64(b[8:])
+	cols := binary.LittleEndian.Uint64(b[16:])
+	const limit = 1 << 40
+	stride := (cols + 63) / 64
+	if rows > limit || cols > limit || (rows > 0 && stride > limit/rows) || uint64(len(b)-24) != 8*rows*stride {
+		return fmt.Errorf("prune mask: %d bytes of data for %dx%d", len(b)-24, rows, cols)
+	}
+	nm := NewMask(int(rows), int(cols))
+	for k := range nm.bits {
+		nm.bits[k] = binary.LittleEndian.Uint64(b[24+8*k:])
+	}
+	if tail := cols % 64; tail != 0 {
+		for i := 0; i < nm.Rows; i++ {
+			if nm.bits[(i+1)*nm.stride-1]>>tail != 0 {
+				return fmt.Errorf("prune mask: row %d has bits beyond column %d", i, cols)
+			}
+		}
+	}
+	*m = nm
+	return nil
 }

@@ -146,3 +146,51 @@ func TestSelectSmallest(t *testing.T) {
 		t.Fatal("large selection wrong")
 	}
 }
+
+func TestMaskBinary(t *testing.T) {
+	for _, size := range [][2]int{{0, 0}, {1, 1}, {3, 64}, {5, 70}} {
+		m := NewMask(size[0], size[1])
+		r := newRand(5)
+		for k := 0; k < size[0]*size[1]/2; k++ {
+			m.Set(r.IntN(size[0]), r.IntN(size[1]))
+		}
+		b, err := m.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Mask
+		if err := back.UnmarshalBinary(b); err != nil || !back.Equal(m) {
+			t.Fatalf("%v: round trip: %v", size, err)
+		}
+		if len(b) > 24 {
+			if err := back.UnmarshalBinary(b[:len(b)-1]); err == nil {
+				t.Fatalf("%v: truncated mask accepted", size)
+			}
+		}
+	}
+	b, _ := NewMask(2, 3).MarshalBinary()
+	b[24] = 0x80 // bit 7 of row 0: beyond 3 columns
+	var m Mask
+	if err := m.UnmarshalBinary(b); err == nil {
+		t.Fatal("padding bit accepted")
+	}
+}
+
+func FuzzMaskUnmarshal(f *testing.F) {
+	m := NewMask(3, 70)
+	m.Set(1, 69)
+	b, _ := m.MarshalBinary()
+	f.Add(b)
+	f.Add([]byte("PMSK\x01\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m Mask
+		if err := m.UnmarshalBinary(b); err != nil {
+			return
+		}
+		out, err := m.MarshalBinary()
+		if err != nil || string(out) != string(b) {
+			t.Fatal("accepted input does not round-trip")
+		}
+		_ = m.Count()
+	})
+}

@@ -13,7 +13,7 @@ type SparseGPTOptions struct {
 	// For N:M patterns it must be a multiple of M.
 	BlockSize int
 	// PercDamp is the damping added to H's diagonal as a fraction of its
-	// mean (0: 0.01).
+	// mean (0: 0.01; for almost none, give a tiny positive value).
 	PercDamp float64
 	// MaxRetries is how many times a factorisation that fails (H not
 	// positive definite) is retried with ten times the damping (0: 4;

@@ -1,6 +1,10 @@
 package prune
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/pare-ml/pare/tensor"
+)
 
 // NormStats collects Wanda's input statistics for one Linear layer: per
 // input column j the sum over all calibration tokens of x_j², in float64.
@@ -34,13 +38,19 @@ func (s *NormStats) AddBatch(x []float32, rows, samples int) {
 	if rows < 0 || samples < 0 || len(x) != rows*s.in {
 		panic(fmt.Sprintf("prune: NormStats.Add: %d values for %d rows of %d", len(x), rows, s.in))
 	}
-	for t := 0; t < rows; t++ {
-		row := x[t*s.in : (t+1)*s.in]
-		acc := s.sumSq[:len(row)]
-		for j, v := range row {
-			acc[j] += float64(v) * float64(v) // exact product, one rounding
+	// Columns in parallel; each column sums its tokens in order, so the
+	// result does not depend on the split.
+	const cols = 512
+	tensor.Parallel((s.in+cols-1)/cols, 0, func(it int) {
+		j0 := it * cols
+		j1 := min(j0+cols, s.in)
+		acc := s.sumSq[j0:j1]
+		for t := 0; t < rows; t++ {
+			for j, v := range x[t*s.in+j0 : t*s.in+j1] {
+				acc[j] += float64(v) * float64(v) // exact product, one rounding
+			}
 		}
-	}
+	})
 	s.samples += samples
 	s.tokens += rows
 }
