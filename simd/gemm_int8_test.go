@@ -152,7 +152,7 @@ func TestGemmS8PackA(t *testing.T) {
 						if j < k {
 							want = q[j]
 						}
-						if got := blk[4*(g.MR()*(j/4)+i)+j%4]; got != want {
+						if got := g.blockCode(blk, i, j); got != want {
 							t.Fatalf("k=%d row %d col %d: code %d want %d", k, i, j, got, want)
 						}
 						sum += int32(want)
@@ -227,4 +227,17 @@ func FuzzGemmS8(f *testing.F) {
 			restore()
 		}
 	})
+}
+
+// blockCode reads A[r][j] back from an A block.
+func (g GemmS8) blockCode(blk []int8, r, j int) int8 {
+	if g.aBytes() == 2 {
+		o := 8*(g.mr*(j/4)+r) + 2*(j%4)
+		v := int16(uint8(blk[o])) | int16(blk[o+1])<<8
+		if v != int16(int8(v)) {
+			panic("int16 code out of int8 range")
+		}
+		return int8(v)
+	}
+	return blk[4*(g.mr*(j/4)+r)+j%4]
 }
