@@ -231,11 +231,11 @@ func TestQuantizeInt4Errors(t *testing.T) {
 		w           []float32
 		n, k, group int
 	}{
-		{make([]float32, 6), 1, 6, 4},   // k not a multiple of group
-		{make([]float32, 6), 1, 6, 3},   // odd group
-		{make([]float32, 6), 1, 6, 0},   // zero group
-		{make([]float32, 5), 1, 6, 2},   // wrong length
-		{make([]float32, 6), -1, 6, 2},  // negative shape
+		{make([]float32, 6), 1, 6, 4},  // k not a multiple of group
+		{make([]float32, 6), 1, 6, 3},  // odd group
+		{make([]float32, 6), 1, 6, 0},  // zero group
+		{make([]float32, 5), 1, 6, 2},  // wrong length
+		{make([]float32, 6), -1, 6, 2}, // negative shape
 		{[]float32{1, float32(math.NaN())}, 1, 2, 2},
 		{[]float32{1, float32(math.Inf(-1))}, 1, 2, 2},
 	}
