@@ -2,6 +2,10 @@
 
 #include "textflag.h"
 
+// The int8 GEMM micro-kernels. All macros come first, then the kernels:
+// go vet's frame check would read a macro body that follows a TEXT as
+// part of that function.
+
 // ---------------------------------------------------------------------------
 // AVX-512 VNNI: R rows × 32 columns (two 16-column panels) per call.
 //
@@ -106,6 +110,10 @@
 	VPERMQ  $0xd8, acc0, acc0; \
 	VMOVDQU acc0, (DI); \
 	ADDQ    R9, DI
+
+// ---------------------------------------------------------------------------
+// VNNI kernels
+// ---------------------------------------------------------------------------
 
 // func gemmS8VNNI12(a *int8, corr *int32, b *int8, plen, kq int, acc *int32, ldacc int)
 TEXT ·gemmS8VNNI12(SB), NOSPLIT, $0-56
@@ -315,6 +323,10 @@ done1:
 	VNNI_STORE(Z0, Z1)
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// AVX2 kernels
+// ---------------------------------------------------------------------------
 
 // func gemmS8AVX2x6(a *int8, b *int8, kq int, acc *int32, ldacc int)
 TEXT ·gemmS8AVX2x6(SB), NOSPLIT, $0-40

@@ -2,6 +2,9 @@
 
 #include "textflag.h"
 
+// The W4A8 GEMM micro-kernels. Macros come first (see gemm_int8_amd64.s).
+
+// ---------------------------------------------------------------------------
 // AVX-512 VNNI W4A8: R rows × 16 columns per call.
 //
 // Per group: each row's int32 accumulator starts at its bias term
@@ -59,6 +62,7 @@
 	ADDQ         R9, DI
 
 
+// ---------------------------------------------------------------------------
 // AVX2 W4A8: R rows × 8 columns (half a panel) per call.
 //
 // VPMADDUBSW multiplies the unsigned nibbles (≤ 15) by the signed
@@ -129,6 +133,10 @@
 	VMULPS       Y12, facc, facc; \
 	VMOVUPS      facc, (DI); \
 	ADDQ         R9, DI
+
+// ---------------------------------------------------------------------------
+// VNNI kernels
+// ---------------------------------------------------------------------------
 
 // func gemmS4VNNI12(a *int8, corr *int32, b *byte, ng, nv, hioff int, c *float32, ldc int, sa *float32)
 TEXT ·gemmS4VNNI12(SB), NOSPLIT, $0-72
@@ -399,6 +407,10 @@ vec1:
 	S4_STORE(0, Z12)
 	VZEROUPPER
 	RET
+
+// ---------------------------------------------------------------------------
+// AVX2 kernels
+// ---------------------------------------------------------------------------
 
 // func gemmS4AVX2x3(a *int8, corr *int32, b *byte, ng, nv, hioff int, c *float32, ldc int, sa *float32)
 TEXT ·gemmS4AVX2x3(SB), NOSPLIT, $0-72
