@@ -58,13 +58,14 @@ package tmp
 //     reported as Feasible = false with the reason, before any run. A
 //     quality target is met by the additive prediction (the reference
 //     always does); the final run reports whether it was met in fact.
-//   - With additive non-negative errors and no frozen interval, the
+//   - With additive non-negative errors, no frozen interval and Gap 0, the
 //     schedule is optimal over all per-step schedules of the ladder
 //     (Certified: V equals the bound L, which the result reports), in at
 //     most 2T−1 runs per level plus the final and reference runs. Without
 //     additivity the search still returns the best schedule by its additive
 //     estimate from the measured intervals, and the final run says what it
-//     really does.
+//     really does. Gap > 0 stops the refinement early, once the candidate
+//     is provably within that fraction of the optimum (by the bound).
 //
 // Finally one real run of the schedule gives its SSIM, PSNR, MSE and
 // wall-clock, and a run of the uniform reference gives the wall-clock the
@@ -87,8 +88,9 @@ type SearchOptions struct {
 	MinSSIM       float64   // least mean SSIM against the reference images
 	MaxMSE        float64   // largest mean MSE against the reference images
 
-	Metric          Metric // error minimised under a speed target: MetricSSIM (default) or MetricMSE
-	MaxRunsPerLevel int    // sampler runs per lower precision (default 2·Steps)
+	Metric          Metric  // error minimised under a speed target: MetricSSIM (default) or MetricMSE
+	MaxRunsPerLevel int     // sampler runs per lower precision (default 2·Steps)
+	Gap             float64 // stop refining once the candidate is provably within this fraction of the optimum (0: exact)
 
 	Progress func(SearchProgress) // called after every sampler run; may be nil
 }
@@ -228,6 +230,15 @@ func resolveTarget(opt SearchOptions, ladder []Precision, prof CostProfile) (tar
 	}
 }
 
+// withinGap reports whether the candidate is within gap (relative) of the
+// optimistic bound.
+func withinGap(tg target, cand, bound solution, gap float64) bool {
+	if tg.speed {
+		return cand.err-bound.err <= gap*cand.err
+	}
+	return cand.cost-bound.cost <= gap*cand.cost
+}
+
 func (tg target) knap() knapTarget {
 	if tg.speed {
 		return knapTarget{maxCost: tg.budget}
@@ -333,6 +344,11 @@ func Search(ctx context.Context, ev Evaluator, prof CostProfile, opt SearchOptio
 		if !sol.ok {
 			break
 		}
+		if opt.Gap > 0 {
+			if cand := k.solve(modeStrict, tg.knap()); cand.ok && withinGap(tg, cand, sol, opt.Gap) {
+				break
+			}
+		}
 		qs, nodes := k.partial(sol.levels)
 		if len(qs) == 0 {
 			break
@@ -374,6 +390,9 @@ func Search(ctx context.Context, ev Evaluator, prof CostProfile, opt SearchOptio
 	} else {
 		res.PredictedError, res.LowerBound = sol.err, bound.cost
 		res.Certified = bound.ok && sol.cost-bound.cost <= 1e-12*sol.cost
+	}
+	if !res.Certified && opt.Gap > 0 {
+		res.Reason = fmt.Sprintf("refinement stopped within a gap of %g of the optimum", opt.Gap)
 	}
 	if frozen {
 		res.Reason = fmt.Sprintf("the run budget (%d per level) stopped the refinement; the schedule is the best the measured intervals show", budget)
