@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// MaxSteps is the most steps a schedule spec may ask for.
+const MaxSteps = 1 << 16
+
 // Schedule gives the precision of every denoising step, in sampling order.
 type Schedule []Precision
 
@@ -28,6 +31,9 @@ func Uniform(p Precision, steps int) Schedule {
 // steps; steps <= 0 takes the length from the spec (no "*" then).
 func ParseSchedule(spec string, steps int) (Schedule, error) {
 	spec = strings.TrimSpace(spec)
+	if steps > MaxSteps {
+		return nil, fmt.Errorf("schedule: %d steps, at most %d", steps, MaxSteps)
+	}
 	if spec == "" {
 		return nil, fmt.Errorf("schedule: empty spec")
 	}
@@ -49,6 +55,9 @@ func ParseSchedule(spec string, steps int) (Schedule, error) {
 		}
 		if len(s) == 0 {
 			return nil, fmt.Errorf("schedule: empty list")
+		}
+		if len(s) > MaxSteps {
+			return nil, fmt.Errorf("schedule: list has %d steps, at most %d", len(s), MaxSteps)
 		}
 		return s, nil
 	}
@@ -80,6 +89,9 @@ func ParseSchedule(spec string, steps int) (Schedule, error) {
 			n, err := strconv.Atoi(count)
 			if err != nil || n <= 0 {
 				return nil, fmt.Errorf("schedule %q: run %d: count %q is not a positive integer", spec, i+1, count)
+			}
+			if n > MaxSteps-total {
+				return nil, fmt.Errorf("schedule %q: more than %d steps", spec, MaxSteps)
 			}
 			r.n = n
 			total += n
