@@ -126,3 +126,41 @@ func TestNiceTicks(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdown(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(31, 32))
+	ladder := []Precision{"f32", "bf16", "int8"}
+	s := newSynth(r, ladder, 6)
+	opt := SearchOptions{Steps: 6, Ladder: ladder, TargetSpeedup: 1.5}
+	res, err := Search(ctx, s, s.prof, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := res.Markdown()
+	for _, want := range []string{"| schedule | `" + res.Schedule.String() + "` |", "predicted speed-up vs bf16", "optimal under additivity | yes", "1.50× over f32"} {
+		if !strings.Contains(md, want) {
+			t.Fatalf("search markdown lacks %q:\n%s", want, md)
+		}
+	}
+	pts, err := Baselines(ctx, s, s.prof, BaselineOptions{SearchOptions: opt, RandomRuns: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md = PointsMarkdown(append(pts, res.Point()))
+	if strings.Count(md, "\n") != len(pts)+3 || !strings.Contains(md, "**search**") || !strings.Contains(md, "| ∞ |") {
+		t.Fatalf("points markdown:\n%s", md)
+	}
+	add, err := Additivity(ctx, s, AdditivityOptions{Steps: 6, Ladder: ladder, Sets: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md = add.Markdown()
+	if !strings.Contains(md, "| bf16 | 1 − SSIM | 4 |") || !strings.Contains(md, "| step | bf16 | int8 |") {
+		t.Fatalf("additivity markdown:\n%s", md)
+	}
+	inf := SearchResult{Ladder: ladder, TargetSpeedup: 9, SpeedupVs: "f32", Reason: "too fast"}
+	if md := inf.Markdown(); !strings.Contains(md, "**Infeasible:** too fast") {
+		t.Fatalf("infeasible:\n%s", md)
+	}
+}
