@@ -218,3 +218,100 @@ func TestSearchOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchNonAdditive: interaction noise, compounding and saturating
+// errors break the model; the search must still meet the speed target
+// within its budget, and with small noise stay close to the optimum.
+func TestSearchNonAdditive(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for inst := 0; inst < 30; inst++ {
+		ladder := ladders[inst%len(ladders)]
+		steps := 2 + r.IntN(7)
+		s := newSynth(r, ladder, steps)
+		s.mode = []string{"additive", "sqrt", "max"}[inst%3]
+		if s.mode == "additive" {
+			s.noise = 0.05
+		}
+		opt := SearchOptions{Steps: steps, Ladder: ladder,
+			TargetSpeedup: 1 + r.Float64()*(s.prof.Seconds[ladder[0]]/s.prof.Seconds[ladder[len(ladder)-1]]-1)}
+		res, err := Search(context.Background(), s, s.prof, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCommon(t, res, s, opt)
+		if s.mode == "additive" {
+			// The true (noise-free) error of the choice is within the
+			// noise of the optimum: e ≤ (1+δ)/(1−δ)·opt.
+			var e float64
+			for tt, p := range res.Schedule {
+				e += s.e[s.level(p)][tt]
+			}
+			want, _, _ := s.exhaustive(MetricSSIM, float64(steps)/opt.TargetSpeedup, 0)
+			if e > want*1.05/0.95+1e-15 {
+				t.Fatalf("inst %d: error %v, optimum %v", inst, e, want)
+			}
+		}
+	}
+}
+
+func TestSearchGap(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for inst := 0; inst < 30; inst++ {
+		ladder := ladders[inst%len(ladders)]
+		steps := 4 + r.IntN(5)
+		s := newSynth(r, ladder, steps)
+		opt := SearchOptions{Steps: steps, Ladder: ladder,
+			TargetSpeedup: 1 + r.Float64()*(s.prof.Seconds[ladder[0]]/s.prof.Seconds[ladder[len(ladder)-1]]-1)}
+		exact, err := Search(context.Background(), s, s.prof, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Gap = 0.3
+		res, err := Search(context.Background(), s, s.prof, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCommon(t, res, s, opt)
+		if res.Runs > exact.Runs {
+			t.Fatalf("gap search used %d runs, exact %d", res.Runs, exact.Runs)
+		}
+		if res.PredictedError*(1-opt.Gap) > exact.PredictedError+1e-15 {
+			t.Fatalf("error %v not within the gap of the optimum %v", res.PredictedError, exact.PredictedError)
+		}
+	}
+}
+
+func TestSearchProgressCancelAndSlowLevel(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	ladder := []Precision{"f32", "bf16", "int8"}
+	s := newSynth(r, ladder, 8)
+	s.prof.Seconds["bf16"] = 1.2 // slower than the reference here: never used
+	var seen []SearchProgress
+	opt := SearchOptions{Steps: 8, Ladder: ladder, TargetSpeedup: 1.3, Progress: func(p SearchProgress) { seen = append(seen, p) }}
+	res, err := Search(context.Background(), s, s.prof, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCommon(t, res, s, opt)
+	if res.RunsPerLevel[1] != 0 || strings.Contains(res.Schedule.String(), "bf16") {
+		t.Fatalf("slow bf16 used: %v %s", res.RunsPerLevel, res.Schedule)
+	}
+	if len(seen) != len(res.Trace)+2 || seen[len(seen)-1].Phase != "reference" || seen[0].Phase != "measure" || seen[0].End != 8 {
+		t.Fatalf("progress %+v", seen)
+	}
+	for _, p := range seen {
+		if p.Runs > p.MaxRuns {
+			t.Fatalf("progress %+v", p)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	opt.Progress = func(SearchProgress) {
+		if n++; n == 3 {
+			cancel()
+		}
+	}
+	if _, err := Search(ctx, s, s.prof, opt); err == nil {
+		t.Fatal("cancelled search returned no error")
+	}
+}
