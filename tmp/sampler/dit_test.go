@@ -116,7 +116,7 @@ func TestDiTSamplers(t *testing.T) {
 	}{
 		{Euler, 50, 0.05},
 		{DDIM, 50, 0.05},
-		{DDIM, 200, 0.03}, // starts at t ≈ 0.9937 from noise/(α+σ), not at t = 1
+		{DDIM, 200, 0.03},       // starts at t ≈ 0.9937 from noise/(α+σ), not at t = 1
 		{DDPM, 50, math.Inf(1)}, // stochastic: finite only
 	} {
 		x := run(c.kind, c.steps, tensor.PrecF32)
