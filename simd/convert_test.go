@@ -201,7 +201,7 @@ func TestConvertLevelsMatchReference(t *testing.T) {
 	}
 }
 
-const guard = 16 // sentinel values either side of every output
+const convGuard = 16 // sentinel values either side of every output
 
 // TestConvertSweep covers every length up to a few blocks, misaligned
 // sub-slices, and checks that nothing outside the output is written.
@@ -230,8 +230,8 @@ func checkConvert(t *testing.T, l Level, n, off int, h []uint16, f []float32) {
 	t.Helper()
 	const s32 = float32(-12345.5)
 	const s16 = uint16(0xdead)
-	out32 := make([]float32, n+2*guard+off)
-	out16 := make([]uint16, n+2*guard+off)
+	out32 := make([]float32, n+2*convGuard+off)
+	out16 := make([]uint16, n+2*convGuard+off)
 	fill32 := func() {
 		for i := range out32 {
 			out32[i] = s32
@@ -244,23 +244,23 @@ func checkConvert(t *testing.T, l Level, n, off int, h []uint16, f []float32) {
 	}
 	check32 := func(name string, want []float32) {
 		for i, v := range out32 {
-			in := i >= guard+off && i < guard+off+n
+			in := i >= convGuard+off && i < convGuard+off+n
 			if !in && v != s32 {
-				t.Fatalf("%s %s n=%d off=%d: wrote outside the output at %d", l, name, n, off, i-guard-off)
+				t.Fatalf("%s %s n=%d off=%d: wrote outside the output at %d", l, name, n, off, i-convGuard-off)
 			}
-			if in && f32bits(v) != f32bits(want[i-guard-off]) {
-				t.Fatalf("%s %s n=%d off=%d: [%d] = %v, want %v", l, name, n, off, i-guard-off, v, want[i-guard-off])
+			if in && f32bits(v) != f32bits(want[i-convGuard-off]) {
+				t.Fatalf("%s %s n=%d off=%d: [%d] = %v, want %v", l, name, n, off, i-convGuard-off, v, want[i-convGuard-off])
 			}
 		}
 	}
 	check16 := func(name string, want []uint16) {
 		for i, v := range out16 {
-			in := i >= guard+off && i < guard+off+n
+			in := i >= convGuard+off && i < convGuard+off+n
 			if !in && v != s16 {
-				t.Fatalf("%s %s n=%d off=%d: wrote outside the output at %d", l, name, n, off, i-guard-off)
+				t.Fatalf("%s %s n=%d off=%d: wrote outside the output at %d", l, name, n, off, i-convGuard-off)
 			}
-			if in && v != want[i-guard-off] {
-				t.Fatalf("%s %s n=%d off=%d: [%d] = %#04x, want %#04x", l, name, n, off, i-guard-off, v, want[i-guard-off])
+			if in && v != want[i-convGuard-off] {
+				t.Fatalf("%s %s n=%d off=%d: [%d] = %#04x, want %#04x", l, name, n, off, i-convGuard-off, v, want[i-convGuard-off])
 			}
 		}
 	}
@@ -268,22 +268,22 @@ func checkConvert(t *testing.T, l Level, n, off int, h []uint16, f []float32) {
 	want16 := make([]uint16, n)
 
 	fill32()
-	F16ToF32(out32[guard+off:guard+off+n], h)
+	F16ToF32(out32[convGuard+off:convGuard+off+n], h)
 	f16ToF32Generic(want32, h)
 	check32("F16ToF32", want32)
 
 	fill32()
-	BF16ToF32(out32[guard+off:guard+off+n], h)
+	BF16ToF32(out32[convGuard+off:convGuard+off+n], h)
 	bf16ToF32Generic(want32, h)
 	check32("BF16ToF32", want32)
 
 	fill16()
-	F32ToF16(out16[guard+off:guard+off+n], f)
+	F32ToF16(out16[convGuard+off:convGuard+off+n], f)
 	f32ToF16Generic(want16, f)
 	check16("F32ToF16", want16)
 
 	fill16()
-	F32ToBF16(out16[guard+off:guard+off+n], f)
+	F32ToBF16(out16[convGuard+off:convGuard+off+n], f)
 	f32ToBF16Generic(want16, f)
 	check16("F32ToBF16", want16)
 }

@@ -89,7 +89,7 @@ func TestPackBF16(t *testing.T) {
 }
 
 // kernelCase runs GemmBF16Kernel on random data and returns the tile (with
-// guard values around it) for comparison.
+// convGuard values around it) for comparison.
 type kernelCase struct {
 	m, n, k int
 	a       []float32 // m rows, stride k+1
@@ -103,7 +103,7 @@ func newKernelCase(r *rand.Rand, m, n, k int) kernelCase {
 
 const cSentinel = float32(-7.25e10)
 
-// run computes the tile at the current level with ldc = n+3 and guard
+// run computes the tile at the current level with ldc = n+3 and convGuard
 // bands; it checks the guards and returns the m×n result.
 func (kc kernelCase) run(t *testing.T, load bool) []float32 {
 	t.Helper()
@@ -120,18 +120,18 @@ func (kc kernelCase) run(t *testing.T, load bool) []float32 {
 		PackBF16B(pb[q*ldb:], kc.w[j0*(k+1):], k+1, min(GemmBF16NR, n-j0), k)
 	}
 	ldc := n + 3
-	buf := make([]float32, 2*guard+(m-1)*ldc+n)
+	buf := make([]float32, 2*convGuard+(m-1)*ldc+n)
 	for i := range buf {
 		buf[i] = cSentinel
 	}
-	c := buf[guard : guard+(m-1)*ldc+n]
+	c := buf[convGuard : convGuard+(m-1)*ldc+n]
 	for i := 0; i < m; i++ {
 		copy(c[i*ldc:i*ldc+n], kc.c0[i*n:])
 	}
 	GemmBF16Kernel(m, n, kp, pa, pb, ldb, c, ldc, load)
 	out := make([]float32, m*n)
 	for i, v := range buf {
-		j := i - guard
+		j := i - convGuard
 		if j >= 0 && j < len(c) && j%ldc < n {
 			out[j/ldc*n+j%ldc] = v
 		} else if v != cSentinel {

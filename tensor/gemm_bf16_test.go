@@ -38,8 +38,8 @@ func randMatrix(r *rand.Rand, n int) []float32 {
 }
 
 const (
-	gemmGuard    = 8
-	gemmSentinel = float32(-3.5e33)
+	bf16Guard    = 8
+	bf16Sentinel = float32(-3.5e33)
 )
 
 // runGemmBF16 runs GemmBF16 on a sub-slice of A at offset off with row
@@ -55,17 +55,17 @@ func runGemmBF16(t *testing.T, m int, a []float32, w *BF16Weights, off, dlda, dl
 		copy(abuf[off+i*lda:], a[i*k:(i+1)*k])
 	}
 	clen := max(0, (m-1)*ldc+n)
-	cbuf := make([]float32, 2*gemmGuard+off+clen)
+	cbuf := make([]float32, 2*bf16Guard+off+clen)
 	for i := range cbuf {
-		cbuf[i] = gemmSentinel
+		cbuf[i] = bf16Sentinel
 	}
-	GemmBF16(m, abuf[off:], lda, w, cbuf[gemmGuard+off:gemmGuard+off+clen], ldc)
+	GemmBF16(m, abuf[off:], lda, w, cbuf[bf16Guard+off:bf16Guard+off+clen], ldc)
 	out := make([]float32, m*n)
 	for i, v := range cbuf {
-		x := i - gemmGuard - off
+		x := i - bf16Guard - off
 		if x >= 0 && x < clen && x%ldc < n {
 			out[x/ldc*n+x%ldc] = v
-		} else if v != gemmSentinel {
+		} else if v != bf16Sentinel {
 			t.Fatalf("m=%d n=%d k=%d: wrote outside C at %d", m, n, k, x)
 		}
 	}
