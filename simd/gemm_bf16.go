@@ -27,10 +27,12 @@ package simd
 //
 // A product of two bfloat16 values is exact in float32, so every path
 // computes the same products and, keeping this order, the same sums: the
-// AVX512_BF16 kernel equals the reference bit for bit, except that
-// VDPBF16PS treats subnormal inputs and results as zero (a difference
-// below 2^-126 per step). Splitting K into blocks run one after another
-// with load true gives the same bits as one call over all of K.
+// AVX2 + FMA kernel (an FMA of an exact product rounds once, like the
+// add) equals the reference bit for bit, and so does the AVX512_BF16
+// kernel, except that VDPBF16PS treats subnormal inputs and results as
+// zero (a difference below 2^-126 per step). Splitting K into blocks run
+// one after another with load true gives the same bits as one call over
+// all of K.
 
 const (
 	// GemmBF16MR is the most rows one kernel call handles.
@@ -85,5 +87,6 @@ func GemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, 
 }
 
 // GemmBF16KernelName names the kernel GemmBF16Kernel uses at the current
-// level: "avx512bf16" (VDPBF16PS) or "generic".
+// level: "avx512bf16" (VDPBF16PS), "avx2-fma" (bfloat16 widened to
+// float32, FMA) or "generic".
 func GemmBF16KernelName() string { return gemmBF16KernelName() }

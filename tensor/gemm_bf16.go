@@ -48,7 +48,8 @@ func ToBF16Weights(w []float32, n, k int) *BF16Weights {
 }
 
 // GemmBF16Path names the kernel GemmBF16 uses now: "avx512bf16"
-// (VDPBF16PS) or "generic" (bfloat16 widened to float32, plain Go loops).
+// (VDPBF16PS), "avx2-fma" (bfloat16 widened to float32, FMA; CPUs without
+// AVX512_BF16) or "generic" (widened to float32, plain Go loops).
 func GemmBF16Path() string { return simd.GemmBF16KernelName() }
 
 // GemmBF16 computes C = bf16(A)·Wᵀ with float32 accumulation: A is m×K
@@ -65,11 +66,13 @@ func GemmBF16Path() string { return simd.GemmBF16KernelName() }
 //
 // with a(i, k) = bf16(A[i*lda+k]) widened to float32. A product of two
 // bfloat16 values is exact in float32, so every path computes the same
-// products; the generic path also adds them in VDPBF16PS's order, so the
-// two agree bit for bit except where VDPBF16PS flushes subnormal inputs
-// or sums to zero (a difference below 2^-126 per k). Against a float64
-// sum of the same products the error is at most K·2^-24·Σ|a·w| per
-// element (one rounding per add); tests use those bounds.
+// products, and every path adds them in this order (VDPBF16PS's), so the
+// generic and AVX2 + FMA paths give the same bits, and the AVX512_BF16
+// path does too except where VDPBF16PS flushes subnormal inputs or sums
+// to zero (a difference below 2^-126 per k). Tests compare the paths bit
+// for bit on data without subnormals and, with them, within that bound;
+// against a float64 sum of the same products the error is at most
+// K·2^-24·Σ|a·w| per element (one rounding per add).
 //
 // Work is split over output tiles (never over K) and run with Parallel,
 // so results are bit-identical for any GOMAXPROCS. GemmBF16 panics if the
