@@ -161,25 +161,31 @@ func sameBits(a, b []float32) int {
 // (the four-panel kernels and what is left after them) and a range of k.
 func TestGemmBF16KernelLevels(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2))
-	ks := []int{0, 1, 2, 3, 4, 5, 9, 32, 71}
-	ns := []int{}
-	for n := 1; n <= GemmBF16NR; n++ {
-		ns = append(ns, n)
+	check := func(l Level, m, n, k int) {
+		kc := newKernelCase(r, m, n, k)
+		for _, load := range []bool{false, true} {
+			got, want := kc.run(t, load), kc.ref(load)
+			if i := sameBits(got, want); i >= 0 {
+				t.Fatalf("%s (%s) m=%d n=%d k=%d load=%v: [%d,%d] = %v, want %v",
+					l, GemmBF16KernelName(), m, n, k, load, i/n, i%n, got[i], want[i])
+			}
+		}
 	}
-	ns = append(ns, 33, 63, 64, 96, 97, 127, 128, 129, 159, 160, 161, 200, 257, 300)
 	for _, l := range Levels() {
 		restore := SetLevel(l)
+		// Every row count with every column count of one panel.
 		for m := 1; m <= GemmBF16MR; m++ {
-			for _, n := range ns {
-				for _, k := range ks {
-					kc := newKernelCase(r, m, n, k)
-					for _, load := range []bool{false, true} {
-						got, want := kc.run(t, load), kc.ref(load)
-						if i := sameBits(got, want); i >= 0 {
-							t.Fatalf("%s (%s) m=%d n=%d k=%d load=%v: [%d,%d] = %v, want %v",
-								l, GemmBF16KernelName(), m, n, k, load, i/n, i%n, got[i], want[i])
-						}
-					}
+			for n := 1; n <= GemmBF16NR; n++ {
+				for _, k := range []int{0, 1, 2, 3, 5, 32} {
+					check(l, m, n, k)
+				}
+			}
+		}
+		// Several panels: the four-panel kernels and what is left after.
+		for _, m := range []int{1, 2, 3, 4, 5, GemmBF16MR} {
+			for _, n := range []int{33, 63, 64, 96, 97, 127, 128, 129, 159, 160, 161, 200, 257, 300} {
+				for _, k := range []int{1, 4, 71} {
+					check(l, m, n, k)
 				}
 			}
 		}
