@@ -108,20 +108,29 @@ func GemmBF16(m int, a []float32, lda int, w *BF16Weights, c []float32, ldc int)
 		simd.PackBF16A(ap[r0*kp:], a[r0*lda:], lda, min(mr, m-r0), k)
 	})
 
-	// Tiles of bf16TileRowBlocks row blocks × tp panels; each kernel call
-	// takes one row block across the tile's panels over all of K (the
-	// accumulators stay in registers for the whole sum).
+	// Tiles of bf16TileRowBlocks row blocks × tp panels. Each kernel call
+	// runs over all of K (the sums stay in registers). A single row block
+	// of one or two rows takes the tile's panels in one call (the kernel
+	// then works on four panels at once); otherwise panels go one at a
+	// time, each staying in L2 while the tile's row blocks pass over it.
 	const tr = bf16TileRowBlocks
 	tp := bf16TilePanels(nrb, np)
 	ntr, ntp := (nrb+tr-1)/tr, (np+tp-1)/tp
 	Parallel(ntr*ntp, 0, func(t int) {
 		rb0, j0 := t/ntp*tr, t%ntp*tp
 		rb1, j1 := min(rb0+tr, nrb), min(j0+tp, np)
-		cols := min(j1*nr, n) - j0*nr
-		for rb := rb0; rb < rb1; rb++ {
-			r0 := rb * mr
-			simd.GemmBF16Kernel(min(mr, m-r0), cols, kp, ap[r0*kp:], w.panels[j0*pl:], pl,
-				c[r0*ldc+j0*nr:], ldc, false)
+		if m <= 2 {
+			cols := min(j1*nr, n) - j0*nr
+			simd.GemmBF16Kernel(m, cols, kp, ap, w.panels[j0*pl:], pl, c[j0*nr:], ldc, false)
+			return
+		}
+		for j := j0; j < j1; j++ {
+			cols := min(nr, n-j*nr)
+			for rb := rb0; rb < rb1; rb++ {
+				r0 := rb * mr
+				simd.GemmBF16Kernel(min(mr, m-r0), cols, kp, ap[r0*kp:], w.panels[j*pl:], pl,
+					c[r0*ldc+j*nr:], ldc, false)
+			}
 		}
 	})
 }
