@@ -49,7 +49,8 @@ func ToBF16Weights(w []float32, n, k int) *BF16Weights {
 
 // GemmBF16Path names the kernel GemmBF16 uses now: "avx512bf16"
 // (VDPBF16PS), "avx2-fma" (bfloat16 widened to float32, FMA; CPUs without
-// AVX512_BF16) or "generic" (widened to float32, plain Go loops).
+// AVX512_BF16), "neon" (arm64, widened, FMLA) or "generic" (widened,
+// plain Go loops).
 func GemmBF16Path() string { return simd.GemmBF16KernelName() }
 
 // GemmBF16 computes C = bf16(A)·Wᵀ with float32 accumulation: A is m×K
@@ -65,11 +66,12 @@ func GemmBF16Path() string { return simd.GemmBF16KernelName() }
 //	c[i*ldc+j] = s
 //
 // with a(i, k) = bf16(A[i*lda+k]) widened to float32. A product of two
-// bfloat16 values is exact in float32, so every path computes the same
-// products, and every path adds them in this order (VDPBF16PS's), so the
-// generic and AVX2 + FMA paths give the same bits, and the AVX512_BF16
-// path does too except where VDPBF16PS flushes subnormal inputs or sums
-// to zero (a difference below 2^-126 per k). Tests compare the paths bit
+// bfloat16 values is exact in float32 (unless it overflows or falls below
+// 2^-126), so every path computes the same products, and every path adds
+// them in this order (VDPBF16PS's), so the generic, AVX2 + FMA and NEON
+// paths give the same bits, and the AVX512_BF16 path does too except
+// where VDPBF16PS flushes subnormal inputs or sums to zero (a difference
+// below 2^-126 per k). Tests compare the paths bit
 // for bit on data without subnormals and, with them, within that bound;
 // against a float64 sum of the same products the error is at most
 // K·2^-24·Σ|a·w| per element (one rounding per add).
