@@ -18,8 +18,10 @@ func init() {
 
 const benchAbout = `Measures pare on this machine. Sub-commands:
 
-  gemm   C = A·Bᵀ for square sizes and LLM shapes (m=512 tokens, n=k=2048;
-         and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
+  gemm      C = A·Bᵀ for square sizes and LLM shapes (m=512 tokens, n=k=2048;
+            and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
+  portable  the generic GEMM and one tiny-DiT step as the browser runs them.
+  wasm      portable natively (purego) and in node/wasm, side by side.
 
 Every measurement is the best of repeated calls after a warm-up (the median
 is in the JSON too). Ops are counted as 2·m·n·k for every dtype. Compare with
@@ -31,13 +33,17 @@ func runBench(ctx context.Context, args []string) error {
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		return usagef("bench: name what to measure: gemm")
+		return usagef("bench: name what to measure: gemm, portable or wasm")
 	}
 	switch args[0] {
 	case "gemm":
 		return runBenchGEMM(ctx, args[1:])
+	case "portable":
+		return runBenchPortable(ctx, args[1:])
+	case "wasm":
+		return runBenchWasm(ctx, args[1:])
 	}
-	return usagef("bench: unknown benchmark %q (have: gemm)", args[0])
+	return usagef("bench: unknown benchmark %q (have: gemm, portable, wasm)", args[0])
 }
 
 func runBenchGEMM(ctx context.Context, args []string) error {

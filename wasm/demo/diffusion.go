@@ -28,7 +28,7 @@ func (s *Session) LoadDiT(files Files, name string) (*DiTInfo, error) {
 	defer s.mu.Unlock()
 	s.dit, s.ditName = m, name
 	s.refs = map[refKey]*Image{}
-	s.profile = nil
+	s.profiles = map[string]*tmp.CostProfile{}
 	return s.ditInfo(), nil
 }
 
@@ -48,9 +48,6 @@ func (s *Session) ditInfo() *DiTInfo {
 		info.Params += len(l.W) + len(l.Bias)
 	}
 	info.Params += len(s.dit.YEmbed)
-	if s.profile != nil {
-		info.Profile = profileOut(*s.profile)
-	}
 	return info
 }
 
@@ -64,6 +61,10 @@ type SampleRequest struct {
 	// every step in f32.
 	Schedule      []string `json:"schedule"`
 	KeepFirstLast bool     `json:"keep_first_last"` // patch embedding and final layer in f32
+	// Profile names the cost profile that predicts speed-ups: ProfileHere
+	// or ProfileServer; empty: the server's if given, else the one measured
+	// here.
+	Profile string `json:"profile,omitempty"`
 }
 
 // Image is one sampled image.
@@ -92,6 +93,7 @@ type SampleResult struct {
 	// schedule run's.
 	PredictedSpeedup float64 `json:"predicted_speedup"`
 	MeasuredSpeedup  float64 `json:"measured_speedup"`
+	Profile          string  `json:"profile"` // the profile of PredictedSpeedup ("" when there is none)
 }
 
 type refKey struct {
@@ -232,7 +234,7 @@ func quality(img, ref *Image) (tmp.Quality, error) {
 	return tmp.Quality{SSIM: ssim, PSNR: psnr, MSE: mse, Seconds: img.Seconds}, nil
 }
 
-func (s *Session) compare(img, ref *Image) (*SampleResult, error) {
+func (s *Session) compare(img, ref *Image, profile string) (*SampleResult, error) {
 	q, err := quality(img, ref)
 	if err != nil {
 		return nil, err
@@ -244,8 +246,9 @@ func (s *Session) compare(img, ref *Image) (*SampleResult, error) {
 	if img.Seconds > 0 {
 		res.MeasuredSpeedup = ref.Seconds / img.Seconds
 	}
-	if s.profile != nil {
-		res.PredictedSpeedup = finite(s.profile.PredictedSpeedup(tmp.Schedule(img.Schedule), "f32"))
+	if name, prof := s.profile(profile); prof != nil {
+		res.PredictedSpeedup = finite(prof.PredictedSpeedup(tmp.Schedule(img.Schedule), "f32"))
+		res.Profile = name
 	}
 	return res, nil
 }
@@ -269,7 +272,24 @@ func (s *Session) Sample(ctx context.Context, r SampleRequest, progress Progress
 	if err != nil {
 		return nil, err
 	}
-	return s.compare(img, ref)
+	return s.compare(img, ref, r.Profile)
+}
+
+// The cost profiles a session knows.
+const (
+	ProfileHere   = "here"   // measured by Profile, where the session runs (in a browser: wasm)
+	ProfileServer = "server" // given by SetProfile: pare serve's native kernels
+)
+
+// profile returns the named profile, or the default one for "".
+func (s *Session) profile(name string) (string, *tmp.CostProfile) {
+	if name == "" {
+		name = ProfileServer
+		if s.profiles[name] == nil {
+			name = ProfileHere
+		}
+	}
+	return name, s.profiles[name]
 }
 
 // ProfileRequest asks for the cost of one denoising step at each precision.
@@ -303,12 +323,28 @@ func (s *Session) Profile(ctx context.Context, r ProfileRequest, progress Progre
 	if s.dit == nil {
 		return nil, fmt.Errorf("no DiT loaded")
 	}
-	if s.profile == nil || r.Force {
+	if s.profiles[ProfileHere] == nil || r.Force {
 		if err := s.measure(ctx, r.Reps, progress); err != nil {
 			return nil, err
 		}
 	}
-	return profileOut(*s.profile), nil
+	return profileOut(*s.profiles[ProfileHere]), nil
+}
+
+// SetProfile gives the session a cost profile measured elsewhere (by pare
+// serve, with the server's native kernels) under the name ProfileServer.
+func (s *Session) SetProfile(p ProfileOut) error {
+	prof := tmp.CostProfile{Seconds: map[string]float64{}, Machine: p.Machine}
+	for k, v := range p.Seconds {
+		prof.Seconds[k] = v
+	}
+	if err := prof.Check([]string{"f32"}); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.profiles[ProfileServer] = &prof
+	return nil
 }
 
 func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) error {
@@ -346,14 +382,14 @@ func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) 
 		return err
 	}
 	prof.Model, prof.Batch = s.ditName, 2
-	s.profile = &prof
+	s.profiles[ProfileHere] = &prof
 	return nil
 }
 
 // SearchRequest asks for the schedule of best SSIM that meets a speed-up.
 type SearchRequest struct {
 	SampleRequest
-	TargetSpeedup float64  `json:"target_speedup"` // over f32, by the cost profile
+	TargetSpeedup float64  `json:"target_speedup"` // over f32, by the cost profile SampleRequest.Profile
 	Ladder        []string `json:"ladder"`         // precisions to use, f32 first (default: all)
 	Gap           float64  `json:"gap"`            // stop within this fraction of the optimum
 }
@@ -372,8 +408,8 @@ type SearchResult struct {
 
 // Search runs the schedule search of package tmp in this session: every
 // evaluation samples the request's image at a schedule and measures its
-// SSIM against the f32 image; costs come from the session's profile
-// (measured first if needed).
+// SSIM against the f32 image; costs come from the request's profile (the
+// one measured here is measured first if needed).
 func (s *Session) Search(ctx context.Context, r SearchRequest, progress ProgressFunc) (*SearchResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -384,10 +420,15 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	if math.IsNaN(r.TargetSpeedup) || r.TargetSpeedup < 1 {
 		return nil, fmt.Errorf("target speed-up must be at least 1, have %v", r.TargetSpeedup)
 	}
-	if s.profile == nil {
+	name, prof := s.profile(r.Profile)
+	if prof == nil && name == ProfileHere {
 		if err := s.measure(ctx, 0, progress); err != nil {
 			return nil, err
 		}
+		prof = s.profiles[ProfileHere]
+	}
+	if prof == nil {
+		return nil, fmt.Errorf("no cost profile %q (have %s, %s)", r.Profile, ProfileHere, ProfileServer)
 	}
 	ladder := r.Ladder
 	if len(ladder) == 0 {
@@ -418,7 +459,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 		images[ts.String()] = img
 		return quality(img, ref)
 	})
-	res, err := tmp.Search(ctx, ev, *s.profile, tmp.SearchOptions{
+	res, err := tmp.Search(ctx, ev, *prof, tmp.SearchOptions{
 		Steps: r.Steps, Ladder: ladder, TargetSpeedup: r.TargetSpeedup, Gap: r.Gap,
 		Progress: func(p tmp.SearchProgress) { runs, maxRuns = p.Runs, p.MaxRuns },
 	})
@@ -428,7 +469,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	out := &SearchResult{Feasible: res.Feasible, Reason: res.Reason, Certified: res.Certified, Runs: res.Runs,
 		LowerBound: finite(res.LowerBound), Predicted: finite(1 - res.PredictedError), Trace: res.Trace}
 	if !res.Feasible || len(res.Schedule) == 0 {
-		out.SampleResult = SampleResult{Reference: *ref}
+		out.SampleResult = SampleResult{Reference: *ref, Profile: name}
 		return out, nil
 	}
 	img := images[res.Schedule.String()]
@@ -443,7 +484,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 			return nil, err
 		}
 	}
-	cmp, err := s.compare(img, ref)
+	cmp, err := s.compare(img, ref, name)
 	if err != nil {
 		return nil, err
 	}

@@ -19,10 +19,10 @@ import (
 type Session struct {
 	mu sync.Mutex
 
-	dit     *dit.Model
-	ditName string
-	refs    map[refKey]*Image // f32 images by request
-	profile *tmp.CostProfile
+	dit      *dit.Model
+	ditName  string
+	refs     map[refKey]*Image           // f32 images by request
+	profiles map[string]*tmp.CostProfile // ProfileHere, ProfileServer
 
 	llmFiles Files
 	llmName  string
@@ -34,7 +34,7 @@ type Session struct {
 
 // NewSession returns a session with no models loaded.
 func NewSession() *Session {
-	return &Session{refs: map[refKey]*Image{}, densePPL: map[pplKey]float64{}}
+	return &Session{refs: map[refKey]*Image{}, profiles: map[string]*tmp.CostProfile{}, densePPL: map[pplKey]float64{}}
 }
 
 // Progress is what a long call is doing. The outer bar counts parts (the
@@ -66,13 +66,12 @@ type Info struct {
 
 // DiTInfo describes the loaded DiT.
 type DiTInfo struct {
-	Name       string      `json:"name"`
-	Config     dit.Config  `json:"config"`
-	Labels     []string    `json:"labels"`
-	Precisions []string    `json:"precisions"`
-	Colors     []string    `json:"colors"` // of Precisions, as the SVG plots draw them
-	Params     int         `json:"params"`
-	Profile    *ProfileOut `json:"profile,omitempty"`
+	Name       string     `json:"name"`
+	Config     dit.Config `json:"config"`
+	Labels     []string   `json:"labels"`
+	Precisions []string   `json:"precisions"`
+	Colors     []string   `json:"colors"` // of Precisions, as the SVG plots draw them
+	Params     int        `json:"params"`
 }
 
 // hashFloats is the SHA-256 of float32 values as little-endian bits.
