@@ -24,8 +24,8 @@ func (s *Session) LoadDiT(files Files, name string) (*DiTInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	s.dit, s.ditName = m, name
 	s.refs = map[refKey]*Image{}
 	s.profiles = map[string]*tmp.CostProfile{}
@@ -256,8 +256,8 @@ func (s *Session) compare(img, ref *Image, profile string) (*SampleResult, error
 // Sample draws the image of r at its schedule and, once per label, steps,
 // seed and guidance, at f32, and compares the two.
 func (s *Session) Sample(ctx context.Context, r SampleRequest, progress ProgressFunc) (*SampleResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	sched, err := s.check(&r)
 	if err != nil {
 		return nil, err
@@ -318,8 +318,8 @@ func profileOut(p tmp.CostProfile) *ProfileOut {
 // null-class twin) costs at every precision, here: in a browser that is
 // the portable kernels under wasm.
 func (s *Session) Profile(ctx context.Context, r ProfileRequest, progress ProgressFunc) (*ProfileOut, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	if s.dit == nil {
 		return nil, fmt.Errorf("no DiT loaded")
 	}
@@ -341,8 +341,8 @@ func (s *Session) SetProfile(p ProfileOut) error {
 	if err := prof.Check([]string{"f32"}); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	s.profiles[ProfileServer] = &prof
 	return nil
 }
@@ -411,8 +411,8 @@ type SearchResult struct {
 // SSIM against the f32 image; costs come from the request's profile (the
 // one measured here is measured first if needed).
 func (s *Session) Search(ctx context.Context, r SearchRequest, progress ProgressFunc) (*SearchResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	if _, err := s.check(&SampleRequest{Label: r.Label, Steps: r.Steps, Seed: r.Seed, CFG: r.CFG}); err != nil {
 		return nil, err
 	}

@@ -14,16 +14,16 @@ import (
 
 // Session holds the page's models and what it has computed that later
 // calls reuse: the reference images, the cost profile, the dense
-// perplexities and the last pruned model. Calls are serialised: one runs
-// at a time.
+// perplexities and the last pruned model. Calls on the DiT run one at a
+// time, and so do calls on the LLM.
 type Session struct {
-	mu sync.Mutex
-
+	ditMu    sync.Mutex // guards the fields of the DiT
 	dit      *dit.Model
 	ditName  string
 	refs     map[refKey]*Image           // f32 images by request
 	profiles map[string]*tmp.CostProfile // ProfileHere, ProfileServer
 
+	llmMu    sync.Mutex // guards the fields of the LLM
 	llmFiles Files
 	llmName  string
 	dense    *prune.LLM
