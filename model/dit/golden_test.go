@@ -19,16 +19,20 @@ var tinyDir = filepath.Join("..", "tiny", "dit")
 // while they are not in the tree.
 func loadGolden(t *testing.T) (*dit.Model, *safetensors.File) {
 	t.Helper()
+	dir := tinyDir
+	if d := os.Getenv("PARE_TINY_DIT"); d != "" { // another export of scripts/tiny_dit
+		dir = d
+	}
 	for _, f := range []string{"config.json", "model.safetensors", "golden.safetensors"} {
-		if _, err := os.Stat(filepath.Join(tinyDir, f)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Skipf("model/tiny/dit/%s is not there yet (made by scripts/tiny_dit/train.py): %v", f, err)
 		}
 	}
-	m, err := dit.Load(tinyDir)
+	m, err := dit.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := safetensors.Open(filepath.Join(tinyDir, "golden.safetensors"))
+	g, err := safetensors.Open(filepath.Join(dir, "golden.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,16 +19,20 @@ var tinyDir = filepath.Join("..", "..", "model", "tiny", "dit")
 
 func loadGolden(t *testing.T) (*dit.Model, *safetensors.File) {
 	t.Helper()
+	dir := tinyDir
+	if d := os.Getenv("PARE_TINY_DIT"); d != "" { // another export of scripts/tiny_dit
+		dir = d
+	}
 	for _, f := range []string{"config.json", "model.safetensors", "golden.safetensors"} {
-		if _, err := os.Stat(filepath.Join(tinyDir, f)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Skipf("model/tiny/dit/%s is not there yet (made by scripts/tiny_dit/train.py): %v", f, err)
 		}
 	}
-	m, err := dit.Load(tinyDir)
+	m, err := dit.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := safetensors.Open(filepath.Join(tinyDir, "golden.safetensors"))
+	g, err := safetensors.Open(filepath.Join(dir, "golden.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +92,16 @@ func TestGoldenEuler(t *testing.T) {
 	}
 }
 
-// TestTinySamplers: every sampler draws digits from the tiny model: values
-// nominally in [−1, 1], and the ODE samplers agree with each other.
+// TestTinySamplers: every sampler draws digits from the tiny model, with
+// values nominally in [−1, 1]; DDIM and lower precisions stay close to the
+// f32 Euler image (SSIM). Kept to 8 steps of one label so that qemu and
+// wasm runs stay short.
 func TestTinySamplers(t *testing.T) {
 	m, _ := loadGolden(t)
-	labels := []int{0, 7}
+	labels := []int{7}
 	n, c, s := len(labels), m.Config.InChannels, m.Config.InputSize
-	run := func(kind string, steps int, p tensor.Precision) []float32 {
-		x, err := Sample(context.Background(), DiT(m), Options{Sampler: kind, Steps: steps, CFG: 2, Labels: labels, Seed: 1,
+	run := func(kind string, p tensor.Precision) []float32 {
+		x, err := Sample(context.Background(), DiT(m), Options{Sampler: kind, Steps: 8, CFG: 2, Labels: labels, Seed: 1,
 			Hook: func(int, int, float64) StepConfig { return StepConfig{Precision: p} }})
 		if err != nil {
 			t.Fatal(err)
@@ -113,29 +119,29 @@ func TestTinySamplers(t *testing.T) {
 		}
 		return v
 	}
-	ref := run(Euler, 50, tensor.PrecF32)
+	ref := run(Euler, tensor.PrecF32)
 	for _, k := range []struct {
 		kind    string
-		steps   int
+		p       tensor.Precision
 		minSSIM float64
-	}{{Euler, 8, 0.5}, {DDIM, 50, 0.8}, {DDIM, 8, 0.5}, {DDPM, 50, 0}} {
-		x := run(k.kind, k.steps, tensor.PrecF32)
+	}{{Euler, tensor.PrecF32, 1}, {DDIM, tensor.PrecF32, 0.7}, {DDPM, tensor.PrecF32, -1}, {Euler, tensor.PrecInt8, 0.9}, {Euler, tensor.PrecInt4, -1}} {
+		x := ref
+		if k.kind != Euler || k.p != tensor.PrecF32 {
+			x = run(k.kind, k.p)
+		}
 		out := 0
 		for _, v := range x {
-			if math.Abs(float64(v)) > 1.1 {
+			if math.Abs(float64(v)) > 1.2 {
 				out++
 			}
 		}
 		v := ssim(x, ref)
-		t.Logf("%s %d steps: SSIM %.3f against 50 Euler steps; %d of %d values outside ±1.1", k.kind, k.steps, v, out, len(x))
+		t.Logf("%s at %v: SSIM %.3f against f32 Euler; %d of %d values outside ±1.2", k.kind, k.p, v, out, len(x))
 		if out > len(x)/20 {
-			t.Errorf("%s: %d of %d values outside ±1.1", k.kind, out, len(x))
+			t.Errorf("%s at %v: %d of %d values outside ±1.2", k.kind, k.p, out, len(x))
 		}
 		if v < k.minSSIM {
-			t.Errorf("%s %d steps: SSIM %.3f against 50 Euler steps, want >= %.2f", k.kind, k.steps, v, k.minSSIM)
+			t.Errorf("%s at %v: SSIM %.3f against f32 Euler, want >= %.2f", k.kind, k.p, v, k.minSSIM)
 		}
-	}
-	for _, p := range tensor.Precisions[1:] {
-		t.Logf("euler 50 steps at %v: SSIM %.4f against f32", p, ssim(run(Euler, 50, p), ref))
 	}
 }
