@@ -67,7 +67,8 @@ func goldenLabels(t *testing.T, g *safetensors.File, name string) []int {
 
 // TestGoldenEuler: 8 Euler steps with CFG 2.0 from the stored noise land
 // on PyTorch's final image to 1e-3 (errors compound over the steps), on
-// the same time grid.
+// the same time grid. With -short only the first image runs (each image's
+// run is independent of the others), for qemu and wasm.
 func TestGoldenEuler(t *testing.T) {
 	m, g := loadGolden(t)
 	labels := goldenLabels(t, g, "sample.y")
@@ -75,6 +76,10 @@ func TestGoldenEuler(t *testing.T) {
 	want := goldenF32(t, g, "sample.out")
 	grid := goldenF32(t, g, "sample.t")
 	steps := len(grid) - 1
+	if testing.Short() {
+		per := len(noise) / len(labels)
+		labels, noise, want = labels[:1], noise[:per], want[:per]
+	}
 	for i, v := range EulerTimes(steps, 0) {
 		if v != grid[i] {
 			t.Errorf("time grid %v, PyTorch has %v", EulerTimes(steps, 0), grid)
@@ -94,14 +99,16 @@ func TestGoldenEuler(t *testing.T) {
 
 // TestTinySamplers: every sampler draws digits from the tiny model, with
 // values nominally in [−1, 1]; DDIM and lower precisions stay close to the
-// f32 Euler image (SSIM). Kept to 8 steps of one label so that qemu and
-// wasm runs stay short.
+// f32 Euler image (SSIM). Six steps of one label; skipped with -short.
 func TestTinySamplers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
 	m, _ := loadGolden(t)
 	labels := []int{7}
 	n, c, s := len(labels), m.Config.InChannels, m.Config.InputSize
 	run := func(kind string, p tensor.Precision) []float32 {
-		x, err := Sample(context.Background(), DiT(m), Options{Sampler: kind, Steps: 8, CFG: 2, Labels: labels, Seed: 1,
+		x, err := Sample(context.Background(), DiT(m), Options{Sampler: kind, Steps: 6, CFG: 2, Labels: labels, Seed: 1,
 			Hook: func(int, int, float64) StepConfig { return StepConfig{Precision: p} }})
 		if err != nil {
 			t.Fatal(err)
@@ -124,7 +131,7 @@ func TestTinySamplers(t *testing.T) {
 		kind    string
 		p       tensor.Precision
 		minSSIM float64
-	}{{Euler, tensor.PrecF32, 1}, {DDIM, tensor.PrecF32, 0.7}, {DDPM, tensor.PrecF32, -1}, {Euler, tensor.PrecInt8, 0.9}, {Euler, tensor.PrecInt4, -1}} {
+	}{{Euler, tensor.PrecF32, 1}, {DDIM, tensor.PrecF32, 0.7}, {DDPM, tensor.PrecF32, -1}, {Euler, tensor.PrecInt8, 0.9}} {
 		x := ref
 		if k.kind != Euler || k.p != tensor.PrecF32 {
 			x = run(k.kind, k.p)
