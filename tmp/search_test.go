@@ -315,3 +315,108 @@ func TestSearchProgressCancelAndSlowLevel(t *testing.T) {
 		t.Fatal("cancelled search returned no error")
 	}
 }
+
+// TestSearchSpread: when every step carries at least a share ρ of any
+// interval's mean error (here per-step errors vary by at most 1.5× within
+// a level, so ρ = 2/3 holds), Spread ≤ ρ still finds the optimum, with
+// fewer runs than the exact search.
+func TestSearchSpread(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	fewer := 0
+	for inst := 0; inst < 60; inst++ {
+		ladder := ladders[inst%len(ladders)]
+		steps := 2 + r.IntN(7)
+		s := newSynth(r, ladder, steps)
+		for q := 1; q < len(ladder); q++ {
+			base := 0.001 * float64(q) * (0.5 + r.Float64())
+			for i := range s.e[q] {
+				s.e[q][i] = base * (1 + 0.5*r.Float64())
+			}
+		}
+		opt := SearchOptions{Steps: steps, Ladder: ladder,
+			TargetSpeedup: 1 + r.Float64()*(s.prof.Seconds[ladder[0]]/s.prof.Seconds[ladder[len(ladder)-1]]-1)}
+		exact, err := Search(context.Background(), s, s.prof, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Spread = 0.6
+		res, err := Search(context.Background(), s, s.prof, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCommon(t, res, s, opt)
+		want, _, _ := s.exhaustive(MetricSSIM, float64(steps)/opt.TargetSpeedup, 0)
+		if math.Abs(res.PredictedError-want) > 1e-12 {
+			t.Fatalf("inst %d: error %v, optimum %v", inst, res.PredictedError, want)
+		}
+		if res.Runs > exact.Runs {
+			t.Fatalf("spread used %d runs, exact %d", res.Runs, exact.Runs)
+		}
+		if res.Runs < exact.Runs {
+			fewer++
+		}
+	}
+	if fewer < 10 {
+		t.Fatalf("spread saved runs in only %d of 60 instances", fewer)
+	}
+	for _, bad := range []float64{-0.1, 1.5, math.NaN()} {
+		if _, err := Search(context.Background(), nil, CostProfile{Seconds: map[Precision]float64{"f32": 1}}, SearchOptions{Steps: 2, TargetSpeedup: 1, Spread: bad}); err == nil {
+			t.Errorf("Spread %v accepted", bad)
+		}
+	}
+}
+
+// TestSearchSmoothProfile: errors that fall off smoothly over the steps,
+// grow down the ladder, with ±20% noise. Logs the runs behind the numbers
+// in the search's documentation.
+func TestSearchSmoothProfile(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	const steps = 20
+	ladder := []Precision{"f32", "bf16", "int8", "int4"}
+	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{"f32": 1, "bf16": 0.55, "int8": 0.3, "int4": 0.18}}}
+	scale := []float64{0, 0.0002, 0.002, 0.02}
+	s.e = make([][]float64, 4)
+	s.mse = make([][]float64, 4)
+	for q := range s.e {
+		s.e[q] = make([]float64, steps)
+		s.mse[q] = make([]float64, steps)
+		for i := range steps {
+			x := float64(i) / steps
+			s.e[q][i] = scale[q] * (math.Exp(-4*x) + 0.1) * (0.8 + 0.4*r.Float64())
+		}
+	}
+	for _, target := range []float64{1.5, 2, 3, 5} {
+		var exact SearchResult
+		prevRuns := 0
+		for _, spread := range []float64{0, 0.5, 1} {
+			opt := SearchOptions{Steps: steps, Ladder: ladder, TargetSpeedup: target, Spread: spread}
+			res, err := Search(context.Background(), s, s.prof, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCommon(t, res, s, opt)
+			if spread == 0 {
+				exact = res
+			}
+			t.Logf("target %.1f× spread %.1f: %3d runs %v, error/optimum %.4f, %s", target, spread, res.Runs, res.RunsPerLevel, res.PredictedError/math.Max(exact.PredictedError, 1e-300), res.Schedule)
+			switch spread {
+			case 0:
+				if !res.Certified {
+					t.Fatal("exact search not certified")
+				}
+			case 0.5:
+				if math.Abs(res.PredictedError-exact.PredictedError) > 1e-12 {
+					t.Fatalf("spread 0.5: error %v, optimum %v", res.PredictedError, exact.PredictedError)
+				}
+			case 1:
+				if res.PredictedError > exact.PredictedError*1.01 {
+					t.Fatalf("spread 1: error %v, optimum %v", res.PredictedError, exact.PredictedError)
+				}
+			}
+			if spread > 0 && res.Runs > prevRuns {
+				t.Fatalf("spread %v: %d runs, more than %d", spread, res.Runs, prevRuns)
+			}
+			prevRuns = res.Runs
+		}
+	}
+}
