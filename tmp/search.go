@@ -219,7 +219,7 @@ func resolveTarget(opt SearchOptions, ladder []Precision, prof CostProfile) (tar
 			return target{}, err
 		}
 		vs := opt.SpeedupVs
-		if vs == Precision("") {
+		if vs == noPrecision {
 			vs = ladder[0]
 		}
 		c, ok := prof.Seconds[vs]
@@ -414,8 +414,12 @@ func Search(ctx context.Context, ev Evaluator, prof CostProfile, opt SearchOptio
 		res.PredictedError, res.LowerBound = sol.err, bound.cost
 		res.Certified = bound.ok && sol.cost-bound.cost <= 1e-12*sol.cost
 	}
-	if !res.Certified && opt.Gap > 0 {
-		res.Reason = fmt.Sprintf("refinement stopped within a gap of %g of the optimum", opt.Gap)
+	switch {
+	case res.Certified:
+	case opt.Spread > 0:
+		res.Reason = fmt.Sprintf("the refinement trusted interval means (Spread %g): the schedule is optimal if no step carries less than that share of its interval's mean error", opt.Spread)
+	case opt.Gap > 0:
+		res.Reason = fmt.Sprintf("the refinement stopped within a gap of %g of the optimum", opt.Gap)
 	}
 	if frozen {
 		res.Reason = fmt.Sprintf("the run budget (%d per level) stopped the refinement; the schedule is the best the measured intervals show", budget)
@@ -429,7 +433,7 @@ func Search(ctx context.Context, ev Evaluator, prof CostProfile, opt SearchOptio
 	if err != nil {
 		return res, fmt.Errorf("search: final run: %w", err)
 	}
-	report("final", Precision(""), 0, T, res.Quality.Error(tg.metric))
+	report("final", noPrecision, 0, T, res.Quality.Error(tg.metric))
 	res.Reference, err = tl.eval(ctx, Uniform(ladder[0], T))
 	if err != nil {
 		return res, fmt.Errorf("search: reference run: %w", err)

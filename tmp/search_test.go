@@ -10,9 +10,9 @@ import (
 )
 
 var ladders = [][]Precision{
-	{"f32", "int8"},
-	{"f32", "bf16", "int4"},
-	{"f32", "bf16", "int8", "int4"},
+	{pF32, pInt8},
+	{pF32, pBF16, pInt4},
+	{pF32, pBF16, pInt8, pInt4},
 }
 
 func checkCommon(t *testing.T, res SearchResult, s *synth, opt SearchOptions) {
@@ -145,8 +145,8 @@ func TestSearchBudget(t *testing.T) {
 // fewer runs than the full tree.
 func TestSearchAdaptive(t *testing.T) {
 	const steps = 32
-	ladder := []Precision{"f32", "int8"}
-	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{"f32": 1, "int8": 0.25}}}
+	ladder := []Precision{pF32, pInt8}
+	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{pF32: 1, pInt8: 0.25}}}
 	s.e = [][]float64{make([]float64, steps), make([]float64, steps)}
 	s.mse = [][]float64{make([]float64, steps), make([]float64, steps)}
 	for t := range steps {
@@ -172,8 +172,8 @@ func TestSearchAdaptive(t *testing.T) {
 }
 
 func TestSearchInfeasible(t *testing.T) {
-	prof := CostProfile{Seconds: map[Precision]float64{"f32": 1, "bf16": 0.5, "int8": 0.3}}
-	s := &synth{ladder: []Precision{"f32", "bf16", "int8"}, prof: prof}
+	prof := CostProfile{Seconds: map[Precision]float64{pF32: 1, pBF16: 0.5, pInt8: 0.3}}
+	s := &synth{ladder: []Precision{pF32, pBF16, pInt8}, prof: prof}
 	res, err := Search(context.Background(), s, prof, SearchOptions{Steps: 10, TargetSpeedup: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +187,7 @@ func TestSearchInfeasible(t *testing.T) {
 	for i := range 10 {
 		s.e[1][i], s.e[2][i] = 0.001, 0.002*float64(i+1)
 	}
-	opt := SearchOptions{Steps: 10, TargetSpeedup: 1.5, SpeedupVs: "bf16"}
+	opt := SearchOptions{Steps: 10, TargetSpeedup: 1.5, SpeedupVs: pBF16}
 	res, err = Search(context.Background(), s, prof, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -199,19 +199,19 @@ func TestSearchInfeasible(t *testing.T) {
 }
 
 func TestSearchOptionErrors(t *testing.T) {
-	prof := CostProfile{Seconds: map[Precision]float64{"f32": 1, "int8": 0.3}}
+	prof := CostProfile{Seconds: map[Precision]float64{pF32: 1, pInt8: 0.3}}
 	ev := EvaluatorFunc(func(context.Context, Schedule) (Quality, error) { return Quality{SSIM: 1}, nil })
 	for _, opt := range []SearchOptions{
 		{Steps: 4},
 		{Steps: 4, TargetSpeedup: 2, MinSSIM: 0.9},
 		{Steps: 0, TargetSpeedup: 2},
-		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{"f32", "int4"}},
-		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{"f32", "f32"}},
+		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{pF32, pInt4}},
+		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{pF32, pF32}},
 		{Steps: 4, MinSSIM: 2},
 		{Steps: 4, MinSSIM: 0.9, Metric: MetricMSE},
 		{Steps: 4, TargetSpeedup: 2, Metric: "psnr"},
 		{Steps: 4, TargetSpeedup: math.NaN()},
-		{Steps: 4, TargetSpeedup: 2, SpeedupVs: "bf16"},
+		{Steps: 4, TargetSpeedup: 2, SpeedupVs: pBF16},
 	} {
 		if _, err := Search(context.Background(), ev, prof, opt); err == nil {
 			t.Errorf("%+v: no error", opt)
@@ -283,9 +283,9 @@ func TestSearchGap(t *testing.T) {
 
 func TestSearchProgressCancelAndSlowLevel(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
-	ladder := []Precision{"f32", "bf16", "int8"}
+	ladder := []Precision{pF32, pBF16, pInt8}
 	s := newSynth(r, ladder, 8)
-	s.prof.Seconds["bf16"] = 1.2 // slower than the reference here: never used
+	s.prof.Seconds[pBF16] = 1.2 // slower than the reference here: never used
 	var seen []SearchProgress
 	opt := SearchOptions{Steps: 8, Ladder: ladder, TargetSpeedup: 1.3, Progress: func(p SearchProgress) { seen = append(seen, p) }}
 	res, err := Search(context.Background(), s, s.prof, opt)
@@ -360,7 +360,7 @@ func TestSearchSpread(t *testing.T) {
 		t.Fatalf("spread saved runs in only %d of 60 instances", fewer)
 	}
 	for _, bad := range []float64{-0.1, 1.5, math.NaN()} {
-		if _, err := Search(context.Background(), nil, CostProfile{Seconds: map[Precision]float64{"f32": 1}}, SearchOptions{Steps: 2, TargetSpeedup: 1, Spread: bad}); err == nil {
+		if _, err := Search(context.Background(), nil, CostProfile{Seconds: map[Precision]float64{pF32: 1}}, SearchOptions{Steps: 2, TargetSpeedup: 1, Spread: bad}); err == nil {
 			t.Errorf("Spread %v accepted", bad)
 		}
 	}
@@ -372,8 +372,8 @@ func TestSearchSpread(t *testing.T) {
 func TestSearchSmoothProfile(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
 	const steps = 20
-	ladder := []Precision{"f32", "bf16", "int8", "int4"}
-	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{"f32": 1, "bf16": 0.55, "int8": 0.3, "int4": 0.18}}}
+	ladder := []Precision{pF32, pBF16, pInt8, pInt4}
+	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{pF32: 1, pBF16: 0.55, pInt8: 0.3, pInt4: 0.18}}}
 	scale := []float64{0, 0.0002, 0.002, 0.02}
 	s.e = make([][]float64, 4)
 	s.mse = make([][]float64, 4)
@@ -418,5 +418,21 @@ func TestSearchSmoothProfile(t *testing.T) {
 			}
 			prevRuns = res.Runs
 		}
+	}
+}
+
+func TestSearchReferenceOnly(t *testing.T) {
+	prof := CostProfile{Seconds: map[Precision]float64{pF32: 1}}
+	n := 0
+	ev := EvaluatorFunc(func(_ context.Context, s Schedule) (Quality, error) {
+		n++
+		return Quality{SSIM: 1, PSNR: math.Inf(1), Seconds: float64(len(s))}, nil
+	})
+	res, err := Search(context.Background(), ev, prof, SearchOptions{Steps: 5, TargetSpeedup: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Schedule.String() != "f32:5" || !res.Certified || res.Runs != 1 || n != 1 || res.MeasuredSpeedup != 1 {
+		t.Fatalf("%+v, %d calls", res, n)
 	}
 }
