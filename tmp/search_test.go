@@ -41,8 +41,13 @@ func checkCommon(t *testing.T, res SearchResult, s *synth, opt SearchOptions) {
 			t.Fatalf("MeetsTarget false")
 		}
 	}
-	if _, err := json.Marshal(res); err != nil {
+	data, err := json.Marshal(res)
+	if err != nil {
 		t.Fatalf("marshal: %v", err)
+	}
+	var back SearchResult
+	if err := json.Unmarshal(data, &back); err != nil || !back.Schedule.Equal(res.Schedule) || back.Quality.SSIM != res.Quality.SSIM || len(back.Trace) != len(res.Trace) {
+		t.Fatalf("JSON round trip: %v", err)
 	}
 	if res.Runs > s.calls {
 		t.Fatalf("Runs %d > evaluator calls %d", res.Runs, s.calls)
