@@ -1,6 +1,10 @@
 package tensor
 
-import "math"
+import (
+	"math"
+
+	"github.com/pare-ml/pare/simd"
+)
 
 // Inner loops of the neural-network operations. Each is a plain reference
 // loop kept small on purpose: the operations in nn_*.go call only these for
@@ -10,23 +14,11 @@ import "math"
 // All of them panic (index out of range) if the slices are shorter than
 // documented: that is a programming error.
 
-// dotF32 returns Σ x[i]·y[i] over i < len(x), accumulated in f32.
-func dotF32(x, y []float32) float32 {
-	y = y[:len(x)]
-	var s float32
-	for i, v := range x {
-		s += v * y[i]
-	}
-	return s
-}
+// dotF32 returns Σ x[i]·y[i] over i < len(x) (simd.Dot: f32 lanes).
+func dotF32(x, y []float32) float32 { return simd.Dot(x, y[:len(x)]) }
 
 // axpyF32 computes y[i] += alpha·x[i] for i < len(x).
-func axpyF32(alpha float32, x, y []float32) {
-	y = y[:len(x)]
-	for i, v := range x {
-		y[i] += alpha * v
-	}
-}
+func axpyF32(alpha float32, x, y []float32) { simd.Axpy(alpha, x, y[:len(x)]) }
 
 // scaleF32 computes x[i] *= alpha.
 func scaleF32(alpha float32, x []float32) {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/pare-ml/pare/model/dit"
 	tinydit "github.com/pare-ml/pare/model/tiny/dit"
-	"github.com/pare-ml/pare/tensor"
 	"github.com/pare-ml/pare/tmp/sampler"
 )
 
@@ -105,18 +103,21 @@ func runSample(ctx context.Context, args []string) error {
 		}
 	}
 
-	bar := newProgress(os.Stderr, *steps)
+	bar := newProgress("sampling", *steps)
 	hook := sched.Hook(*keep)
 	start := time.Now()
 	x, err := sampler.Sample(ctx, sampler.DiT(m), sampler.Options{
 		Sampler: *kind, Steps: *steps, CFG: *cfg, Labels: labels, Seed: *seed, Shift: *shift,
 		Hook: func(step, total int, t float64) sampler.StepConfig {
 			c := hook(step, total, t)
-			bar.update(step, t, c.Precision)
+			bar.Set(step, fmt.Sprintf("t=%.3f %v", t, c.Precision))
 			return c
 		},
 	})
-	bar.done(err == nil)
+	if err == nil {
+		bar.Set(*steps, "")
+		bar.Done("")
+	}
 	if err != nil {
 		return err
 	}
@@ -216,47 +217,4 @@ func checkWritable(path string) error {
 	f.Close()
 	os.Remove(f.Name())
 	return nil
-}
-
-// progress draws one line on a terminal, rewritten with \r each step;
-// when w is not a terminal it draws nothing.
-type progress struct {
-	w     io.Writer
-	tty   bool
-	total int
-	start time.Time
-	drawn bool
-}
-
-func newProgress(f *os.File, total int) *progress {
-	st, err := f.Stat()
-	tty := err == nil && st.Mode()&os.ModeCharDevice != 0
-	return &progress{w: f, tty: tty, total: total, start: time.Now()}
-}
-
-const barWidth = 30
-
-func (p *progress) update(step int, t float64, prec tensor.Precision) {
-	if !p.tty {
-		return
-	}
-	p.draw(step, fmt.Sprintf("t=%.3f %-4v", t, prec))
-}
-
-func (p *progress) draw(done int, note string) {
-	fill := done * barWidth / p.total
-	fmt.Fprintf(p.w, "\rsampling [%s%s] %*d/%d %s %5.1fs ", strings.Repeat("#", fill), strings.Repeat(".", barWidth-fill),
-		len(strconv.Itoa(p.total)), done, p.total, note, time.Since(p.start).Seconds())
-	p.drawn = true
-}
-
-// done ends the line, drawn full if the run completed.
-func (p *progress) done(ok bool) {
-	if !p.drawn {
-		return
-	}
-	if ok {
-		p.draw(p.total, "          ")
-	}
-	fmt.Fprintln(p.w)
 }

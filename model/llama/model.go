@@ -265,13 +265,16 @@ func (m *Model) Step(c *Cache, tokens []int, prec tensor.Precision) ([]float32, 
 
 // LogSoftmaxAt returns log p(target) from one row of logits, in float64.
 func LogSoftmaxAt(logits []float32, target int) float64 {
-	mx := math.Inf(-1)
+	mx := logits[0]
 	for _, v := range logits {
-		mx = math.Max(mx, float64(v))
+		if v > mx || v != v {
+			mx = v
+		}
 	}
+	m := float64(mx)
 	var s float64
 	for _, v := range logits {
-		s += math.Exp(float64(v) - mx)
+		s += math.Exp(float64(v) - m)
 	}
-	return float64(logits[target]) - mx - math.Log(s)
+	return float64(logits[target]) - m - math.Log(s)
 }

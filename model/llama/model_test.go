@@ -182,3 +182,53 @@ func TestLoadErrors(t *testing.T) {
 		t.Error("Load of a missing folder succeeded")
 	}
 }
+
+func TestRandomIsDeterministic(t *testing.T) {
+	cfg, err := ParseConfig([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := Random(cfg, 3), Random(cfg, 3)
+	for i := range a.Embed {
+		if a.Embed[i] != b.Embed[i] {
+			t.Fatal("Random with one seed gave two models")
+		}
+	}
+	if a.Blocks[1].Down.W[5] != b.Blocks[1].Down.W[5] {
+		t.Fatal("Random with one seed gave two models")
+	}
+}
+
+func TestSaveReload(t *testing.T) {
+	cfg, err := ParseConfig([]byte(testConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Random(cfg, 5)
+	m.Blocks[0].Q.W[0] = 0.25
+	for _, dt := range []SaveDType{SaveF32, SaveBF16} {
+		dir := t.TempDir()
+		if err := m.Save(dir, dt, map[string]string{"format": "pt"}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Load(dir, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Blocks[0].Q.W[0] != 0.25 {
+			t.Errorf("%s: reloaded weight %v", dt, r.Blocks[0].Q.W[0])
+		}
+		a, _ := m.TokenLogits([]int{1, 2, 3})
+		b, _ := r.TokenLogits([]int{1, 2, 3})
+		tol := 1e-6
+		if dt == SaveBF16 {
+			tol = 0.05
+		}
+		for i := range a {
+			if math.Abs(float64(a[i]-b[i])) > tol {
+				t.Fatalf("%s: logit %d: %v vs %v", dt, i, a[i], b[i])
+			}
+		}
+		r.Close()
+	}
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pare-ml/pare/prune"
+)
+
+func init() {
+	register(&command{name: "study", summary: "the calibration-language study: prune per method and language, evaluate on every language", run: runStudy})
+}
+
+func runStudy(ctx context.Context, args []string) error {
+	fs := newFlags("study", "pare study --model M --methods wanda,sparsegpt (--sparsity 0.5 | --pattern 2:4) --calib ar,de,en,es,ru,sw,zh [--eval same|LANGS] --out DIR",
+		`The main experiment of "On the Limitations of Language Targeted Pruning":
+prunes the model once per method and calibration language, evaluates every
+pruned model (and the dense one) on every evaluation language, and writes
+under --out: study.json (everything), study.md (one perplexity matrix per
+method: rows calibration language, columns evaluation language, with the
+dense row, and the count of languages where calibrating on the target
+language gave the lowest perplexity).
+
+With --tasks (default on) every model is also scored on the next-sentence
+multiple-choice task of each evaluation language built from the corpus;
+--task FILE.jsonl adds your own tasks ({"context":..., "choices":[...], "gold":i}).`)
+	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
+	methods := fs.String("methods", "wanda,sparsegpt", "methods, comma separated: magnitude, wanda, sparsegpt")
+	pf := addPruneFlags(fs)
+	evalSpec := fs.String("eval", "same", "evaluation languages: same (the calibration languages), all, or a list")
+	tasks := fs.Bool("tasks", true, "score the corpus next-sentence task of every evaluation language")
+	taskItems := fs.Int("task-items", 40, "most items per corpus task")
+	var taskFiles multiFlag
+	fs.Var(&taskFiles, "task", "a multiple-choice JSONL task file (repeatable)")
+	out := fs.String("out", "", "output folder (must not exist unless --force)")
+	force := fs.Bool("force", false, "replace an existing output folder")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	pat, err := pf.parsePattern()
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("study: --out is required")
+	}
+	if _, err := os.Stat(*out); err == nil && !*force {
+		return usagef("output folder %s exists (use --force to replace it)", *out)
+	}
+	var meths []prune.Method
+	for _, s := range strings.Split(*methods, ",") {
+		m, err := prune.ParseMethod(s)
+		if err != nil {
+			return usagef("%v", err)
+		}
+		meths = append(meths, m)
+	}
+	if *pf.calib == "" {
+		return usagef("study: --calib is required (e.g. ar,de,en,es,ru,sw,zh)")
+	}
+	calib, err := prune.ParseLangs(*pf.calib)
+	if err != nil {
+		return langError(err)
+	}
+	evals := calib
+	if *evalSpec != "same" {
+		if evals, err = prune.ParseLangs(*evalSpec); err != nil {
+			return langError(err)
+		}
+	}
+	if *pf.nsamples < 1 {
+		return usagef("study: --nsamples must be at least 1")
+	}
+	var ts []prune.Task
+	if *tasks {
+		for _, l := range evals {
+			t, err := prune.CorpusTask(l, *pf.seed, *taskItems)
+			if err != nil {
+				return err
+			}
+			ts = append(ts, t)
+		}
+	}
+	for _, f := range taskFiles {
+		t, err := prune.LoadTask(f)
+		if err != nil {
+			return err
+		}
+		ts = append(ts, t)
+	}
+	probe, err := openLLM(*model, false)
+	if err != nil {
+		return err
+	}
+	seqlen := pf.seqLen(probe.Model)
+	probe.Close()
+
+	var bar *progress
+	res, err := prune.Study(ctx, func() (*prune.LLM, error) { return prune.LoadLLM(*model, true) }, prune.StudyOptions{
+		Methods: meths, Pattern: pat, Calib: calib, Eval: evals, NSamples: *pf.nsamples, SeqLen: seqlen, Seed: *pf.seed, Tasks: ts,
+		Progress: func(step, steps int, what string) {
+			if bar == nil {
+				bar = newProgress("study", steps)
+			}
+			bar.Set(step-1, what)
+		},
+	})
+	if err != nil {
+		return err
+	}
+	if bar != nil {
+		bar.Set(bar.total, "")
+		bar.Done("")
+	}
+	res.Model = *model
+	files := map[string][]byte{"study.md": []byte(res.Markdown())}
+	if files["study.json"], err = json.MarshalIndent(res, "", "  "); err != nil {
+		return err
+	}
+	if err := writeFolder(*out, files, *force); err != nil {
+		return err
+	}
+	fmt.Print(res.Markdown())
+	fmt.Printf("wrote %s\n", *out)
+	return nil
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
+
+// writeFolder writes files into a new folder built under a temporary name
+// beside dir and renamed when complete.
+func writeFolder(dir string, files map[string][]byte, force bool) error {
+	if _, err := os.Stat(dir); err == nil && !force {
+		return fmt.Errorf("output folder %s exists (use --force to replace it)", dir)
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	for name, data := range files {
+		p := filepath.Join(tmp, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.RemoveAll(dir); err != nil {
+			os.RemoveAll(tmp)
+			return err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	return nil
+}
