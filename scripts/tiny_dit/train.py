@@ -128,6 +128,7 @@ def main():
     perm = torch.randperm(n, generator=gen)
     pos = 0
     t_start = time.time()
+    cpu_start = time.process_time()
     run_loss = 0.0
     model.train()
     for step in range(args.steps):
@@ -166,8 +167,10 @@ def main():
             torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "step": step + 1},
                        os.path.join(args.work, "ckpt.pt"))
     train_s = time.time() - t_start
-    log(logf, "trained %d steps in %.0fs" % (args.steps, train_s))
+    cpu_s = time.process_time() - cpu_start
+    log(logf, "trained %d steps in %.0fs wall, %.0f CPU-seconds" % (args.steps, train_s, cpu_s))
     cfg["train"]["seconds"] = round(train_s)
+    cfg["train"]["cpu_seconds"] = round(cpu_s)
     cfg["train"]["threads"] = args.threads
     torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "step": args.steps},
                os.path.join(args.work, "ckpt.pt"))
