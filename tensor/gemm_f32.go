@@ -33,9 +33,9 @@ import (
 // micro-kernel chosen by simd.GemmF32Kernel, blocked for the caches, and
 // tiles of C are shared among goroutines (tensor.Parallel). K is never
 // split between goroutines and the k blocking does not depend on the
-// thread count, so C is bit-identical for any GOMAXPROCS. m == 1 (a
-// matrix-vector product) takes a memory-bound path of one dot product per
-// row of B, split over n.
+// thread count, so C is bit-identical for any GOMAXPROCS. Very small m
+// (m == 1 is a matrix-vector product, as in LLM decoding) takes a
+// memory-bound path of dot products (simd.Dot), split over n.
 //
 // It panics if a size is negative, a stride is smaller than its row, or a
 // slice is too short: these are programming errors.
@@ -50,8 +50,8 @@ func GemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		}
 		return
 	}
-	if m == 1 {
-		gemvF32(n, k, a[:k], b, ldb, c[:n])
+	if m <= gemmF32DotRows {
+		gemmF32Dots(m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	kn := simd.GemmF32Kernel()
@@ -244,17 +244,26 @@ func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, k
 	}
 }
 
-// gemvF32 computes y[j] = x·B[j] for the n rows of B (m == 1), a
-// dot product per row, split over n. It is bound by memory bandwidth.
-func gemvF32(n, k int, x, b []float32, ldb int, y []float32) {
+// gemmF32DotRows is the largest m that GemmF32 computes as dot products
+// (one row of B against every row of A while it sits in L1) instead of
+// packing B: for so few rows the packing would cost more than it saves.
+var gemmF32DotRows = 5
+
+// gemmF32Dots computes C = A·Bᵀ as dot products, c[i][j] = Dot(A[i], B[j]),
+// split over n. For m == 1 (a matrix-vector product, as in LLM decoding)
+// and other small m it is bound by the bandwidth of streaming B.
+func gemmF32Dots(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	const rowsPerItem = 32
 	threads := 0
-	if 2*n*k < gemmF32Serial {
+	if 2*m*n*k < gemmF32Serial {
 		threads = 1
 	}
 	Parallel(ceilDiv(n, rowsPerItem), threads, func(t int) {
 		for j := t * rowsPerItem; j < min(n, (t+1)*rowsPerItem); j++ {
-			y[j] = simd.Dot(x, b[j*ldb:j*ldb+k])
+			bj := b[j*ldb : j*ldb+k]
+			for i := 0; i < m; i++ {
+				c[i*ldc+j] = simd.Dot(a[i*lda:i*lda+k], bj)
+			}
 		}
 	})
 }
