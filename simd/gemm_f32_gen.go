@@ -29,7 +29,10 @@ func p(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
 
 func main() {
 	header("amd64", "")
-	avx512()
+	avx512(14)
+	for mr := 1; mr <= 4; mr++ {
+		avx512(mr)
+	}
 	avx2()
 	write("gemm_f32_amd64.s")
 
@@ -76,16 +79,18 @@ func amd64Prologue(name string) {
 	p("\tSHLQ $2, R8")
 }
 
-// avx512 writes the 14×32 kernel: 28 zmm accumulators Z4..Z31 (row i in
+// avx512 writes the mr×32 kernel: 2·mr zmm accumulators from Z4 (row i in
 // Z4+2i, Z5+2i), the B row in Z0:Z1 (Z2:Z3 on odd steps), A values as
-// embedded broadcasts.
-func avx512() {
-	const mr, nr, unroll = 14, 32, 4
-	name := "gemmF32AVX512_14x32"
+// embedded broadcasts. The main kernel has mr = 14 (28 accumulators);
+// the narrow ones (mr 1..4) do the same arithmetic per element for very
+// few rows of A.
+func avx512(mr int) {
+	const nr, unroll = 32, 4
+	name := fmt.Sprintf("gemmF32AVX512_%dx32", mr)
 	amd64Prologue(name)
 	p("")
 	p("\t// Zero the accumulators and pull the C tile towards L1.")
-	for r := 4; r < 32; r++ {
+	for r := 4; r < 4+2*mr; r++ {
 		p("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
 	}
 	p("\tMOVQ DX, R9")
