@@ -23,7 +23,7 @@ type F32Kernel struct {
 // Narrow returns a kernel for rows rows of A (MR == rows) that takes the
 // same B panels as kn and does the same arithmetic per element, so C is
 // bit-identical whichever of the two computes it; nil if the level has
-// none for that many rows. AVX-512 has them for 1 to 4 rows.
+// none for that many rows. The amd64 kernels have every narrower form.
 func (kn *F32Kernel) Narrow(rows int) *F32Kernel {
 	if rows == kn.MR {
 		return kn

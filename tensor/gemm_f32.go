@@ -40,7 +40,7 @@ import (
 // It panics if a size is negative, a stride is smaller than its row, or a
 // slice is too short: these are programming errors.
 func GemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	checkGemmF32(m, n, k, a, lda, b, ldb, c, ldc)
+	checkGemmF32(m, n, k, a, lda, b, ldb, c, ldc, true)
 	if m == 0 || n == 0 {
 		return
 	}
@@ -56,20 +56,22 @@ func GemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 	}
 	kn := simd.GemmF32Kernel()
 	bl := f32BlockingFor(kn, k)
-	gemmF32(kn, bl, m, n, k, a, lda, b, ldb, c, ldc)
+	gemmF32(kn, bl, m, n, k, a, lda, f32B{b: b, ldb: ldb}, c, ldc)
 }
 
 // GemmF32Path returns the short name of the micro-kernel GemmF32 uses now,
 // such as "avx512-14x32", "avx2-6x16", "neon-8x12" or "generic-2x4".
 func GemmF32Path() string { return simd.GemmF32Kernel().Name }
 
-func checkGemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+// checkGemmF32 panics unless the sizes, strides and slices fit; B is
+// checked only if checkB.
+func checkGemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, checkB bool) {
 	switch {
 	case m < 0 || n < 0 || k < 0:
 		panic(fmt.Sprintf("tensor: GemmF32: negative size m=%d n=%d k=%d", m, n, k))
 	case m > 0 && k > 0 && (lda < k || len(a) < (m-1)*lda+k):
 		panic(fmt.Sprintf("tensor: GemmF32: A is %d×%d with lda=%d but len(a)=%d", m, k, lda, len(a)))
-	case n > 0 && k > 0 && (ldb < k || len(b) < (n-1)*ldb+k):
+	case checkB && n > 0 && k > 0 && (ldb < k || len(b) < (n-1)*ldb+k):
 		panic(fmt.Sprintf("tensor: GemmF32: B is %d×%d with ldb=%d but len(b)=%d", n, k, ldb, len(b)))
 	case m > 0 && n > 0 && (ldc < n || len(c) < (m-1)*ldc+n):
 		panic(fmt.Sprintf("tensor: GemmF32: C is %d×%d with ldc=%d but len(c)=%d", m, n, ldc, len(c)))
@@ -140,7 +142,7 @@ const gemmF32Serial = 1 << 21
 // each a block of C columns (and, when there are few, of rows): the item
 // packs its B block into NR-column panels (in L2) and for each A panel
 // (held in L1) runs the kernel over the B panels.
-func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda int, b f32B, c []float32, ldc int) {
 	mr, nr := kn.MR, kn.NR
 	threads := runtime.GOMAXPROCS(0)
 	if 2*m*n*k < gemmF32Serial {
@@ -158,7 +160,9 @@ func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda i
 			Parallel(ceilDiv(panels, panelsPerItem), threads, func(t int) {
 				for q := t * panelsPerItem; q < min(panels, (t+1)*panelsPerItem); q++ {
 					r := q * mr
-					simd.PackF32Panel(ap[q*mr*kb:(q+1)*mr*kb], a[(ic+r)*lda+pc:], lda, min(mr, mb-r), kb, mr)
+					rows := min(mr, mb-r)
+					w := panelKernel(kn, rows).MR
+					simd.PackF32Panel(ap[q*mr*kb:q*mr*kb+w*kb], a[(ic+r)*lda+pc:], lda, rows, kb, w)
 				}
 			})
 			Parallel(g.rows*g.cols, threads, func(t int) {
@@ -166,7 +170,7 @@ func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda i
 				q1 := min(panels, q0+g.panelsPerRow)
 				j0 := (t % g.cols) * g.width
 				j1 := min(n, j0+g.width)
-				gemmF32Item(kn, ap, q0, q1, ic, mb, j0, j1, pc, kb, b, ldb, c, ldc)
+				gemmF32Item(kn, ap, q0, q1, ic, mb, j0, j1, pc, kb, b, c, ldc)
 			})
 		}
 		putF32(ap)
@@ -198,37 +202,64 @@ func f32Grid(panels, n, nr, nc, threads int) f32Work {
 	return f32Work{rows: rows, panelsPerRow: per, cols: cols, width: width}
 }
 
+// panelKernel is the kernel for an A panel of rows rows: kn, or for the
+// last, shorter panel its narrow form if it has one (same arithmetic, no
+// padding rows computed).
+func panelKernel(kn *simd.F32Kernel, rows int) *simd.F32Kernel {
+	if rows < kn.MR {
+		if nk := kn.Narrow(rows); nk != nil {
+			return nk
+		}
+	}
+	return kn
+}
+
+// f32B is the B operand of the blocked GEMM: row-major, packed by each
+// work item as it goes, or packed beforehand.
+type f32B struct {
+	b      []float32
+	ldb    int
+	packed *PackedF32 // if not nil, the panels come from here
+}
+
 // gemmF32Item computes C[ic+q0·MR : ic+q1·MR, j0:j1] += (or =, for the
 // first k block) the product of A panels q0..q1 and B[j0:j1, pc:pc+kb].
-func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, kb int, b []float32, ldb int, c []float32, ldc int) {
+// j0 is a multiple of NR.
+func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, kb int, b f32B, c []float32, ldc int) {
 	mr, nr := kn.MR, kn.NR
 	accumulate := pc > 0
 	bPanels := ceilDiv(j1-j0, nr)
-	bp := getF32(bPanels * nr * kb)
-	defer putF32(bp)
-	for q := 0; q < bPanels; q++ {
-		j := j0 + q*nr
-		simd.PackF32Panel(bp[q*nr*kb:(q+1)*nr*kb], b[j*ldb+pc:], ldb, min(nr, j1-j), kb, nr)
+	var bp []float32
+	if b.packed != nil {
+		bp = b.packed.panels(pc, kb, j0/nr, j0/nr+bPanels)
+	} else {
+		bp = getF32(bPanels * nr * kb)
+		defer putF32(bp)
+		for q := 0; q < bPanels; q++ {
+			j := j0 + q*nr
+			simd.PackF32Panel(bp[q*nr*kb:(q+1)*nr*kb], b.b[j*b.ldb+pc:], b.ldb, min(nr, j1-j), kb, nr)
+		}
 	}
 	var tile []float32
 	for q := q0; q < q1; q++ {
-		apan := ap[q*mr*kb : (q+1)*mr*kb]
 		r := q * mr // row within the A block
 		rows := min(mr, mb-r)
+		pk := panelKernel(kn, rows)
+		apan := ap[q*mr*kb : q*mr*kb+pk.MR*kb]
 		for jq := 0; jq < bPanels; jq++ {
 			bpan := bp[jq*nr*kb : (jq+1)*nr*kb]
 			j := j0 + jq*nr
 			cols := min(nr, j1-j)
 			ct := c[(ic+r)*ldc+j:]
-			if rows == mr && cols == nr {
-				kn.Run(kb, apan, bpan, ct, ldc, accumulate)
+			if rows == pk.MR && cols == nr {
+				pk.Run(kb, apan, bpan, ct, ldc, accumulate)
 				continue
 			}
 			// Edge tile: compute the full tile aside, keep the valid part.
 			if tile == nil {
 				tile = make([]float32, mr*nr)
 			}
-			kn.Run(kb, apan, bpan, tile, nr, false)
+			pk.Run(kb, apan, bpan, tile, nr, false)
 			for i := 0; i < rows; i++ {
 				src := tile[i*nr : i*nr+cols]
 				dst := ct[i*ldc : i*ldc+cols]

@@ -183,7 +183,7 @@ func TestGemmF32SmallBlocks(t *testing.T) {
 				{kc: 24, nc: 3 * kn.NR, mc: 3 * kn.MR},
 			} {
 				tc := newGemmF32Case(r, s[0], s[1], s[2], 3, 2)
-				gemmF32(kn, bl, tc.m, tc.n, tc.k, tc.a, tc.lda, tc.b, tc.ldb, tc.c, tc.ldc)
+				gemmF32(kn, bl, tc.m, tc.n, tc.k, tc.a, tc.lda, f32B{b: tc.b, ldb: tc.ldb}, tc.c, tc.ldc)
 				tc.check(t, gemmF32Tol)
 			}
 		}
