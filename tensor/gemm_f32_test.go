@@ -46,6 +46,8 @@ type gemmF32Case struct {
 	a, b, c       []float32
 	cbuf          []float32 // c with its guard bands
 	coff          int
+	cbuf0         []float32 // cbuf as made, to start each run from
+	want, abs     []float64 // the float64 reference, once computed
 }
 
 const gemmGuard = 17
@@ -56,11 +58,13 @@ func newGemmF32Case(r *rand.Rand, m, n, k, pad, off int) *gemmF32Case {
 	t := &gemmF32Case{m: m, n: n, k: k, lda: k + pad, ldb: k + 2*pad, ldc: n + pad}
 	t.a = make([]float32, off+max(m*t.lda, 1))[off:]
 	t.b = make([]float32, 3-off%4+max(n*t.ldb, 1))[3-off%4:]
+	// Uniform values in [-1, 1): cheap to draw (qemu emulates floating
+	// point slowly) and of both signs, so sums cancel as they do in use.
 	for i := range t.a {
-		t.a[i] = float32(r.NormFloat64())
+		t.a[i] = 2*r.Float32() - 1
 	}
 	for i := range t.b {
-		t.b[i] = float32(r.NormFloat64())
+		t.b[i] = 2*r.Float32() - 1
 	}
 	clen := 0
 	if m > 0 && n > 0 {
@@ -76,10 +80,24 @@ func newGemmF32Case(r *rand.Rand, m, n, k, pad, off int) *gemmF32Case {
 	// sentinels in the stride padding.
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
-			t.c[i*t.ldc+j] = float32(r.NormFloat64()) * 1e6
+			t.c[i*t.ldc+j] = 1e6 * r.Float32()
 		}
 	}
+	t.cbuf0 = append([]float32(nil), t.cbuf...)
 	return t
+}
+
+// everyLevel runs run (on a fresh C) and checks the result at every SIMD
+// level, computing the reference once.
+func (t *gemmF32Case) everyLevel(tb testing.TB, run func()) {
+	tb.Helper()
+	for _, l := range simd.Levels() {
+		copy(t.cbuf, t.cbuf0)
+		restore := simd.SetLevel(l)
+		run()
+		t.check(tb, gemmF32Tol)
+		restore()
+	}
 }
 
 func (t *gemmF32Case) run() {
@@ -90,7 +108,10 @@ func (t *gemmF32Case) run() {
 // outside the m×n matrix is still a sentinel.
 func (t *gemmF32Case) check(tb testing.TB, tol func(k int, abs float64) float64) {
 	tb.Helper()
-	want, abs := gemmF64(t.m, t.n, t.k, t.a, t.lda, t.b, t.ldb)
+	if t.want == nil {
+		t.want, t.abs = gemmF64(t.m, t.n, t.k, t.a, t.lda, t.b, t.ldb)
+	}
+	want, abs := t.want, t.abs
 	for i := 0; i < t.m; i++ {
 		for j := 0; j < t.n; j++ {
 			got := float64(t.c[i*t.ldc+j])
@@ -122,51 +143,42 @@ func forGemmLevels(t *testing.T, f func(t *testing.T)) {
 
 func TestGemmF32SmallSweep(t *testing.T) {
 	ks := []int{0, 1, 2, 3, 7, 8, 16, 17, 33, 64}
-	forGemmLevels(t, func(t *testing.T) {
-		r := rand.New(rand.NewPCG(1, 1))
-		for m := 0; m <= 40; m++ {
-			for n := 0; n <= 40; n++ {
-				k := ks[(m*7+n)%len(ks)]
-				tc := newGemmF32Case(r, m, n, k, (m+n)%3, (m+2*n)%4)
-				tc.run()
-				tc.check(t, gemmF32Tol)
-			}
+	r := rand.New(rand.NewPCG(1, 1))
+	for m := 0; m <= 33; m++ {
+		for n := 0; n <= 33; n++ {
+			k := ks[(m*7+n)%len(ks)]
+			tc := newGemmF32Case(r, m, n, k, (m+n)%3, (m+2*n)%4)
+			tc.everyLevel(t, tc.run)
 		}
-	})
+	}
 }
 
 func TestGemmF32EdgeSweep(t *testing.T) {
 	// Every m and n up to 70 against the tile sizes of all kernels
 	// (MR 2, 6, 8, 14; NR 4, 12, 16, 32), with k across block edges.
-	forGemmLevels(t, func(t *testing.T) {
-		r := rand.New(rand.NewPCG(2, 2))
-		others := []int{1, 13, 31, 32, 33, 47, 65, 70}
-		ks := []int{1, 5, 37, 70}
-		for x := 0; x <= 70; x++ {
-			for i, o := range others {
-				k := ks[(x+i)%len(ks)]
-				for _, mn := range [][2]int{{x, o}, {o, x}} {
-					tc := newGemmF32Case(r, mn[0], mn[1], k, 1+x%2, x%4)
-					tc.run()
-					tc.check(t, gemmF32Tol)
-				}
+	r := rand.New(rand.NewPCG(2, 2))
+	others := []int{1, 31, 33, 70}
+	ks := []int{1, 5, 37, 70}
+	for x := 0; x <= 70; x++ {
+		for i, o := range others {
+			k := ks[(x+i)%len(ks)]
+			for _, mn := range [][2]int{{x, o}, {o, x}} {
+				tc := newGemmF32Case(r, mn[0], mn[1], k, 1+x%2, x%4)
+				tc.everyLevel(t, tc.run)
 			}
 		}
-	})
+	}
 }
 
 func TestGemmF32Large(t *testing.T) {
 	// Sizes that cross the k blocking (several kc blocks) and, with two or
 	// more goroutines, the work grid.
-	shapes := [][3]int{{97, 131, 700}, {150, 70, 1100}, {1, 300, 2000}, {2, 300, 300}, {3, 1, 500}}
-	forGemmLevels(t, func(t *testing.T) {
-		r := rand.New(rand.NewPCG(3, 3))
-		for _, s := range shapes {
-			tc := newGemmF32Case(r, s[0], s[1], s[2], 5, 1)
-			tc.run()
-			tc.check(t, gemmF32Tol)
-		}
-	})
+	shapes := [][3]int{{97, 131, 700}, {150, 70, 1100}, {1, 300, 2000}, {2, 300, 300}, {3, 1, 500}, {20, 40, 600}}
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, s := range shapes {
+		tc := newGemmF32Case(r, s[0], s[1], s[2], 5, 1)
+		tc.everyLevel(t, tc.run)
+	}
 }
 
 // TestGemmF32SmallBlocks runs the blocked driver with tiny blocks so that
@@ -195,11 +207,11 @@ func TestGemmF32SmallBlocks(t *testing.T) {
 func TestGemmF32ThreadInvariant(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	forGemmLevels(t, func(t *testing.T) {
-		for _, s := range [][3]int{{150, 170, 300}, {1, 700, 900}, {61, 1000, 40}, {600, 33, 200}} {
+		for _, s := range [][3]int{{100, 130, 300}, {1, 700, 900}, {61, 600, 40}, {400, 33, 200}} {
 			r := rand.New(rand.NewPCG(5, 5))
 			tc := newGemmF32Case(r, s[0], s[1], s[2], 2, 1)
 			var first []float32
-			for _, procs := range []int{1, 2, 3, 7, 16} {
+			for _, procs := range []int{1, 2, 3} {
 				runtime.GOMAXPROCS(procs)
 				tc.run()
 				if first == nil {
