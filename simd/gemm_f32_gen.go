@@ -102,17 +102,9 @@ func avx512(mr int) {
 	name := fmt.Sprintf("gemmF32AVX512_%dx32", mr)
 	amd64Prologue(name)
 	p("")
-	p("\t// Zero the accumulators and pull the C tile towards L1.")
+	p("\t// Zero the accumulators.")
 	for r := 4; r < 4+2*mr; r++ {
 		p("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
-	}
-	p("\tMOVQ DX, R9")
-	for i := 0; i < mr; i++ {
-		p("\tPREFETCHT0 (R9)")
-		p("\tPREFETCHT0 64(R9)")
-		if i < mr-1 {
-			p("\tADDQ R8, R9")
-		}
 	}
 	step := func(s int) {
 		b0, b1 := 0, 1
@@ -127,18 +119,16 @@ func avx512(mr int) {
 			p("\tVFMADD231PS.BCST %d(SI), Z%d, Z%d", off, b1, 5+2*i)
 		}
 	}
-	p("")
-	p("\t// %d k steps per iteration.", unroll)
-	p("loop%d:", unroll)
-	p("\tCMPQ CX, $%d", unroll)
-	p("\tJB   loop1")
-	for s := 0; s < unroll; s++ {
-		step(s)
-	}
-	p("\tADDQ $%d, SI", unroll*mr*4)
-	p("\tADDQ $%d, DI", unroll*nr*4)
-	p("\tSUBQ $%d, CX", unroll)
-	p("\tJMP  loop%d", unroll)
+	mainLoop(unroll, mr*4, nr*4, step, func() {
+		p("\tMOVQ DX, R9")
+		for i := 0; i < mr; i++ {
+			p("\tPREFETCHT0 (R9)")
+			p("\tPREFETCHT0 %d(R9)", nr*4-4) // the line of the row's last float
+			if i < mr-1 {
+				p("\tADDQ R8, R9")
+			}
+		}
+	})
 	p("")
 	p("\t// Remaining k steps one by one.")
 	p("loop1:")
@@ -188,17 +178,9 @@ func avx2(mr int) {
 	name := fmt.Sprintf("gemmF32AVX2_%dx16", mr)
 	amd64Prologue(name)
 	p("")
-	p("\t// Zero the accumulators and pull the C tile towards L1.")
+	p("\t// Zero the accumulators.")
 	for r := 4; r < 4+2*mr; r++ {
 		p("\tVXORPS Y%d, Y%d, Y%d", r, r, r)
-	}
-	p("\tMOVQ DX, R9")
-	for i := 0; i < mr; i++ {
-		p("\tPREFETCHT0 (R9)")
-		p("\tPREFETCHT0 60(R9)") // the line holding the row's last float
-		if i < mr-1 {
-			p("\tADDQ R8, R9")
-		}
 	}
 	step := func(s int) {
 		p("\tVMOVUPS %d(DI), Y0", s*nr*4)
@@ -210,18 +192,16 @@ func avx2(mr int) {
 			p("\tVFMADD231PS  Y1, Y%d, Y%d", t, 5+2*i)
 		}
 	}
-	p("")
-	p("\t// %d k steps per iteration.", unroll)
-	p("loop%d:", unroll)
-	p("\tCMPQ CX, $%d", unroll)
-	p("\tJB   loop1")
-	for s := 0; s < unroll; s++ {
-		step(s)
-	}
-	p("\tADDQ $%d, SI", unroll*mr*4)
-	p("\tADDQ $%d, DI", unroll*nr*4)
-	p("\tSUBQ $%d, CX", unroll)
-	p("\tJMP  loop%d", unroll)
+	mainLoop(unroll, mr*4, nr*4, step, func() {
+		p("\tMOVQ DX, R9")
+		for i := 0; i < mr; i++ {
+			p("\tPREFETCHT0 (R9)")
+			p("\tPREFETCHT0 %d(R9)", nr*4-4) // the line of the row's last float
+			if i < mr-1 {
+				p("\tADDQ R8, R9")
+			}
+		}
+	})
 	p("")
 	p("\t// Remaining k steps one by one.")
 	p("loop1:")
@@ -261,6 +241,45 @@ func avx2(mr int) {
 	p("\tVZEROUPPER")
 	p("\tRET")
 	p("")
+}
+
+// prefetchLeft is how many k steps before the end a kernel starts pulling
+// its C tile into L1: early enough to hide an L3 or memory access, late
+// enough that the streaming panels do not evict it again.
+const prefetchLeft = 32
+
+// mainLoop writes the unrolled k loop of an amd64 kernel (CX counts k
+// steps, SI and DI walk the A and B panels by aStep and bStep bytes per
+// step): first the steps before the C prefetch, then prefetchC, then the
+// remaining whole iterations. The caller writes loop1 for the last steps.
+func mainLoop(unroll, aStep, bStep int, step func(s int), prefetchC func()) {
+	body := func() {
+		for s := 0; s < unroll; s++ {
+			step(s)
+		}
+		p("\tADDQ $%d, SI", unroll*aStep)
+		p("\tADDQ $%d, DI", unroll*bStep)
+		p("\tSUBQ $%d, CX", unroll)
+	}
+	p("")
+	p("\t// %d k steps per iteration while more than %d remain.", unroll, prefetchLeft)
+	p("\tCMPQ CX, $%d", prefetchLeft)
+	p("\tJBE  prefetch")
+	p("loopearly:")
+	body()
+	p("\tCMPQ CX, $%d", prefetchLeft)
+	p("\tJA   loopearly")
+	p("")
+	p("\t// Pull the C tile towards L1 for the stores at the end.")
+	p("prefetch:")
+	prefetchC()
+	p("")
+	p("\t// %d k steps per iteration.", unroll)
+	p("loop%d:", unroll)
+	p("\tCMPQ CX, $%d", unroll)
+	p("\tJB   loop1")
+	body()
+	p("\tJMP  loop%d", unroll)
 }
 
 // kernelTables writes the Go declarations of the amd64 kernels and the

@@ -81,12 +81,12 @@ func checkGemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []f
 // f32Blocking is how GemmF32 cuts the problem for the caches.
 type f32Blocking struct {
 	// kc is the depth of a packed block. It decides the order of the
-	// float32 sums, so it depends only on k, the kernel and the L1 size,
+	// float32 sums, so it depends only on k, the kernel and the L2 size,
 	// never on the thread count. The generic kernel uses a fixed value so
 	// that a purego build and js/wasm agree bit for bit.
 	kc int
-	// nc is the widest block of B (columns of C) one work item packs; it
-	// should sit in L2 (kc·nc floats).
+	// nc is the widest block of B (columns of C) one work item packs
+	// (kc·nc floats, streamed from L2 or L3).
 	nc int
 	// mc is the most rows of A packed at once; the packed block
 	// (mc·kc floats) should sit in the shared L3.
@@ -110,18 +110,24 @@ var f32Caches = func() (c struct{ l1, l2, l3 int }) {
 }()
 
 // f32BlockingFor sizes the blocks for kernel kn and depth k.
+//
+// The kernel does so much arithmetic per byte that its panels need not sit
+// in L1: an A micro-panel (MR×kc) sits in L2 and B micro-panels stream
+// from L2 or L3, so kc is as deep as one B micro-panel (NR×kc) in an
+// eighth of L2 (1024 on a 1 MiB L2 with NR = 32). Deep blocks mean fewer
+// passes over C, which is what costs once C outgrows the caches. The
+// generic kernel uses a fixed kc (see f32Blocking).
 func f32BlockingFor(kn *simd.F32Kernel, k int) f32Blocking {
-	// kc: an A micro-panel (MR×kc) takes about half of L1; B micro-panels
-	// stream past it from L2.
 	kcMax := 256
 	if kn.Level != simd.Generic {
-		kcMax = f32Caches.l1 / 2 / (4 * kn.MR) / 64 * 64
-		kcMax = min(max(kcMax, 128), 512)
+		kcMax = f32Caches.l2 / 8 / (4 * kn.NR) / 64 * 64
+		kcMax = min(max(kcMax, 256), 1024)
 	}
 	nk := (k + kcMax - 1) / kcMax
 	kc := roundUp((k+nk-1)/nk, 8)
-	// nc: a packed B block (kc×nc) in half of L2.
-	nc := max(f32Caches.l2/2/(4*kc)/kn.NR*kn.NR, kn.NR)
+	// nc: a packed B block (kc×nc) of about twice L2, streamed past each
+	// A micro-panel.
+	nc := max(2*f32Caches.l2/(4*kc)/kn.NR*kn.NR, 4*kn.NR)
 	// mc: a packed A block (mc×kc) in a quarter of L3.
 	mc := max(f32Caches.l3/4/(4*kc)/kn.MR*kn.MR, 8*kn.MR)
 	return f32Blocking{kc: kc, nc: nc, mc: mc}
