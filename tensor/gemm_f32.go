@@ -284,7 +284,7 @@ func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, k
 // gemmF32DotRows is the largest m that GemmF32 computes as dot products
 // (one row of B against every row of A while it sits in L1) instead of
 // packing B: for so few rows the packing would cost more than it saves.
-var gemmF32DotRows = 5
+var gemmF32DotRows = 3
 
 // gemmF32Dots computes C = A·Bᵀ as dot products, c[i][j] = Dot(A[i], B[j]),
 // split over n. For m == 1 (a matrix-vector product, as in LLM decoding)

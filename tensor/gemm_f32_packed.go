@@ -9,7 +9,7 @@ import (
 // PackedF32 is a matrix B (n×k, a weight laid out [out, in]) packed once
 // into the panel layout of the GEMM micro-kernel, so that products with
 // many A (every token of every call) skip the packing GemmF32 does each
-// time. Its Gemm gives the bits GemmF32 gives for m > 5, and every row of
+// time. Its Gemm gives the bits GemmF32 gives for m > 3, and every row of
 // C depends only on the same row of A, whatever m is (batch invariance).
 //
 // The layout belongs to the micro-kernel chosen when packing. If the SIMD

@@ -44,11 +44,11 @@ func TestPackedF32Sweep(t *testing.T) {
 }
 
 // TestPackedF32MatchesGemmF32 checks that PackedF32.Gemm gives the bits of
-// GemmF32 where both use the blocked path (m > 5).
+// GemmF32 where both use the blocked path (m > 3).
 func TestPackedF32MatchesGemmF32(t *testing.T) {
 	forGemmLevels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(9, 9))
-		for _, s := range [][3]int{{6, 40, 30}, {29, 33, 300}, {100, 70, 1100}} {
+		for _, s := range [][3]int{{4, 40, 30}, {29, 33, 300}, {100, 70, 1100}} {
 			tc := newGemmF32Case(r, s[0], s[1], s[2], 2, 3)
 			tc.run()
 			want := append([]float32(nil), tc.c...)
