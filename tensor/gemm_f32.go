@@ -146,8 +146,8 @@ const gemmF32Serial = 1 << 21
 // Loops, outermost first: rows of A in blocks of mc; k in blocks of kc,
 // packing that A block into MR-row panels (shared, in L3); then work items,
 // each a block of C columns (and, when there are few, of rows): the item
-// packs its B block into NR-column panels (in L2) and for each A panel
-// (held in L1) runs the kernel over the B panels.
+// packs its B block into NR-column panels (unless B came packed) and for
+// each A panel (held in L2) runs the kernel over the B panels.
 func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda int, b f32B, c []float32, ldc int) {
 	mr, nr := kn.MR, kn.NR
 	threads := runtime.GOMAXPROCS(0)

@@ -108,5 +108,6 @@ func (p *PackedF32) Gemm(m int, a []float32, lda int, c []float32, ldc int) {
 		return
 	}
 	bl := f32BlockingFor(p.kernel, k)
+	bl.kc = p.kc // the same by construction; the layout is what counts
 	gemmF32(kn, bl, m, n, k, a, lda, f32B{packed: p}, c, ldc)
 }

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"encoding/binary"
+	"hash/fnv"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -382,4 +383,31 @@ func BenchmarkGemmF32Generic(b *testing.B) {
 		}
 		reportGFLOPS(b, m, n, k)
 	})
+}
+
+// TestGemmF32GenericGolden pins the bits of the generic path (blocked and
+// dot-product) with a hash, so every platform running it (amd64 and arm64
+// with -tags purego or PARE_SIMD=generic, js/wasm) must agree: the
+// generic code never fuses multiply and add and its blocking is fixed.
+func TestGemmF32GenericGolden(t *testing.T) {
+	defer simd.SetLevel(simd.Generic)()
+	sum := fnv.New64a()
+	for _, s := range [][3]int{{37, 45, 300}, {2, 45, 300}, {1, 7, 5}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
+		for i := range a {
+			a[i] = float32(i%17-8) / 7
+		}
+		for i := range b {
+			b[i] = float32(i%13-6) / 11
+		}
+		GemmF32(m, n, k, a, k, b, k, c, n)
+		for _, v := range c {
+			binary.Write(sum, binary.LittleEndian, math.Float32bits(v))
+		}
+	}
+	const want = 0x53ac82640217f13c
+	if got := sum.Sum64(); got != want {
+		t.Errorf("generic GemmF32 hash = %#x, want %#x", got, uint64(want))
+	}
 }
