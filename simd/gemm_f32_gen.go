@@ -49,6 +49,10 @@ func main() {
 	header("arm64", "// The Go assembler has no FMLA (by element) or vector FADD; they are\n// encoded as WORDs with the mnemonic beside them.\n")
 	neon()
 	write("gemm_f32_arm64.s")
+
+	header("arm64", "")
+	packNEON()
+	write("gemm_f32_pack_arm64.s")
 }
 
 func header(arch, note string) {
@@ -540,5 +544,46 @@ func packAVX2() {
 	p("\tSUBQ $8, R12")
 	p("\tJNZ  loop")
 	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// packNEON writes packF32NEON, the panel packing transpose for NEON: 4
+// rows of a panel, 4 k steps at a time, through a 4×4 transpose (TRN1 and
+// TRN2 on words, then on doublewords), stored as 4 k steps of 4 values.
+func packNEON() {
+	name := "packF32NEON"
+	p("// func %s(dst, src *float32, ld, k, w int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+	p("\tMOVD dst+0(FP), R0")
+	p("\tMOVD src+8(FP), R5")
+	p("\tMOVD ld+16(FP), R2")
+	p("\tLSL  $2, R2")
+	p("\tMOVD k+24(FP), R3")
+	p("\tMOVD w+32(FP), R4")
+	p("\tLSL  $2, R4")
+	p("\tADD  R2, R5, R6")
+	p("\tADD  R2, R6, R7")
+	p("\tADD  R2, R7, R8")
+	p("")
+	p("loop:")
+	p("\t// Rows a, b, c, d: 4 k steps each.")
+	for i := 0; i < 4; i++ {
+		p("\tVLD1.P 16(R%d), [V%d.S4]", 5+i, i)
+	}
+	p("\t// [a0 b0 a2 b2], [a1 b1 a3 b3], [c0 d0 c2 d2], [c1 d1 c3 d3]")
+	p("\tVTRN1 V1.S4, V0.S4, V4.S4")
+	p("\tVTRN2 V1.S4, V0.S4, V5.S4")
+	p("\tVTRN1 V3.S4, V2.S4, V6.S4")
+	p("\tVTRN2 V3.S4, V2.S4, V7.S4")
+	p("\t// Columns: [a0 b0 c0 d0], [a1 b1 c1 d1], [a2 ...], [a3 ...]")
+	p("\tVTRN1 V6.D2, V4.D2, V0.D2")
+	p("\tVTRN1 V7.D2, V5.D2, V1.D2")
+	p("\tVTRN2 V6.D2, V4.D2, V2.D2")
+	p("\tVTRN2 V7.D2, V5.D2, V3.D2")
+	for i := 0; i < 4; i++ {
+		p("\tVST1.P [V%d.S4], (R0)(R4)", i)
+	}
+	p("\tSUBS $4, R3")
+	p("\tBNE  loop")
 	p("\tRET")
 }
