@@ -12,6 +12,9 @@ import (
 // time. Its Gemm gives the bits GemmF32 gives for m > 3, and every row of
 // C depends only on the same row of A, whatever m is (batch invariance).
 //
+// A PackedF32 is never modified after PackF32, so any number of goroutines
+// may call Gemm at once.
+//
 // The layout belongs to the micro-kernel chosen when packing. If the SIMD
 // level changes afterwards (simd.SetLevel), Gemm stays correct by
 // unpacking B and calling GemmF32, which is slow; pack again instead.

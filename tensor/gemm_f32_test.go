@@ -260,8 +260,9 @@ func TestGemmF32BadArgsPanic(t *testing.T) {
 }
 
 // FuzzGemmF32 builds a small GEMM from the fuzz bytes (sizes, strides and
-// values of any bit pattern) and checks every level against float64 with
-// the worst-case float32 bound k·2⁻²⁴·Σ|a·b|.
+// values of any bit pattern) and checks GemmF32 and PackedF32.Gemm at
+// every level against float64 with the worst-case float32 bound
+// k·2⁻²⁴·Σ|a·b|.
 func FuzzGemmF32(f *testing.F) {
 	f.Add(uint8(3), uint8(5), uint8(7), uint8(1), []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
 	f.Add(uint8(15), uint8(33), uint8(2), uint8(0), []byte{0, 0, 128, 63})
@@ -283,16 +284,25 @@ func FuzzGemmF32(f *testing.F) {
 		}
 		a, b := vals(m*lda, 1), vals(n*ldb, 2)
 		want, abs := gemmF64(m, n, k, a, lda, b, ldb)
+		dense := make([]float32, n*k)
+		for j := 0; j < n; j++ {
+			copy(dense[j*k:(j+1)*k], b[j*ldb:])
+		}
 		for _, l := range simd.Levels() {
 			restore := simd.SetLevel(l)
 			c := make([]float32, m*ldc)
 			GemmF32(m, n, k, a, lda, b, ldb, c, ldc)
+			cp := make([]float32, m*ldc)
+			PackF32(dense, n, k).Gemm(m, a, lda, cp, ldc)
 			restore()
 			for i := 0; i < m; i++ {
 				for j := 0; j < n; j++ {
 					tol := float64(k+2)*0x1p-24*abs[i*n+j] + float64(k+1)*0x1p-149
 					if d := math.Abs(float64(c[i*ldc+j]) - want[i*n+j]); !(d <= tol) {
 						t.Fatalf("%s m=%d n=%d k=%d: c[%d][%d] = %v, want %v", l, m, n, k, i, j, c[i*ldc+j], want[i*n+j])
+					}
+					if d := math.Abs(float64(cp[i*ldc+j]) - want[i*n+j]); !(d <= tol) {
+						t.Fatalf("%s m=%d n=%d k=%d: packed c[%d][%d] = %v, want %v", l, m, n, k, i, j, cp[i*ldc+j], want[i*n+j])
 					}
 				}
 			}
