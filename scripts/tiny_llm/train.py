@@ -313,6 +313,8 @@ def golden_sequences(tok):
         texts = train_tokenizer.load_corpus(split)[lang]
         first = 0 if split == "calib" else 21
         ids = tok.encode(texts[art - first])[:n]
+        while tok.encode(tok.decode(ids[1:])) != ids:  # keep text and ids in step
+            ids = ids[:-1]
         seqs.append({"lang": lang, "split": split, "article": art, "ids": ids,
                      "text": tok.decode(ids[1:])})
     return seqs
@@ -362,6 +364,12 @@ def make_golden(model_f32, tok, seed):
     }
 
 
+def write_golden(path, golden):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        json.dump(golden, f, ensure_ascii=False, separators=(",", ":"))
+        f.write("\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--steps", type=int, default=400)
@@ -376,7 +384,17 @@ def main():
     ap.add_argument("--eval-windows", type=int, default=None,
                     help="evaluate on at most this many windows per language (smoke tests)")
     ap.add_argument("--out", default=LLM_DIR)
+    ap.add_argument("--golden-only", action="store_true",
+                    help="rewrite golden.json from the model.safetensors in --out; no training")
     args = ap.parse_args()
+
+    if args.golden_only:
+        torch.set_num_threads(args.threads)
+        tok = bpe.Tokenizer.from_file(os.path.join(LLM_DIR, "tokenizer.json"))
+        saved = LlamaForCausalLM(CONFIG)
+        saved.load_state_dict(read_safetensors(os.path.join(args.out, "model.safetensors")))
+        write_golden(os.path.join(args.out, "golden.json"), make_golden(saved, tok, args.seed))
+        return
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -452,10 +470,7 @@ def main():
     with open(os.path.join(args.out, "config.json"), "w", newline="\n") as f:
         json.dump(CONFIG, f, indent=2)
         f.write("\n")
-    golden = make_golden(saved, tok, args.seed)
-    with open(os.path.join(args.out, "golden.json"), "w", encoding="utf-8", newline="\n") as f:
-        json.dump(golden, f, ensure_ascii=False, separators=(",", ":"))
-        f.write("\n")
+    write_golden(os.path.join(args.out, "golden.json"), make_golden(saved, tok, args.seed))
 
     log["eval"].append({"step": args.steps, "ppl": {l: round(v, 3) for l, v in ppl.items()}})
     log["final"] = {
