@@ -78,7 +78,7 @@ func swigluF32(dst, gate, up []float32) {
 
 // Constants of expF32 (Cephes' expf).
 const (
-	expHi    = 88.3762626647949 // above: +Inf (keeps 2^n normal)
+	expHi    = 88.3762626647949  // above: +Inf (keeps 2^n normal)
 	expLo    = -87.3365447505531 // below: 0 (no subnormal results)
 	expLog2e = 1.44269504088896341
 	expLn2Hi = 0.693359375 // ln 2 split so that n·expLn2Hi is exact
