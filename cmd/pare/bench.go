@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "bench", summary: "measure kernels and models (gemm)", run: runBench})
+	register(&command{name: "bench", summary: "measure kernels and models (gemm, dit)", run: runBench})
 }
 
 const benchAbout = `Measures pare on this machine. Sub-commands:
@@ -21,23 +21,25 @@ const benchAbout = `Measures pare on this machine. Sub-commands:
   gemm   C = A·Bᵀ for square sizes and LLM shapes (m=512 tokens, n=k=2048;
          and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
 
-Every measurement is the best of repeated calls after a warm-up (the median
-is in the JSON too). Ops are counted as 2·m·n·k for every dtype. Compare with
+Every gemm measurement is the best of repeated calls after a warm-up (the
+median is in the JSON too); a dit step is the median. Ops are counted as 2·m·n·k for every dtype. Compare with
 a peer in the same run, e.g. bench/peers/numpy_gemm.py (OpenBLAS).`
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlags("bench", "pare bench gemm [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
+		fs := newFlags("bench", "pare bench gemm|dit [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		return usagef("bench: name what to measure: gemm")
+		return usagef("bench: name what to measure: gemm or dit")
 	}
 	switch args[0] {
 	case "gemm":
 		return runBenchGEMM(ctx, args[1:])
+	case "dit":
+		return runBenchDiT(ctx, args[1:])
 	}
-	return usagef("bench: unknown benchmark %q (have: gemm)", args[0])
+	return usagef("bench: unknown benchmark %q (have: gemm, dit)", args[0])
 }
 
 func runBenchGEMM(ctx context.Context, args []string) error {
