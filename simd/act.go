@@ -73,18 +73,18 @@ var expConst = func() (c [16][8]uint32) {
 }()
 
 const (
-	geluA = -1.5957691216057308           // −2·√(2/π)
-	geluB = -1.5957691216057308 * 0.044715 // −2·√(2/π)·0.044715
-	geluXMin = -10                         // GELUTanh treats x < −10 as −10
-	expHi = 88                             // exp(88) = 1.65e38 < MaxFloat32
-	expLo = -87                            // exp(−87) = 1.6e-38, still normal
-	log2e = 1.44269504088896341
-	ln2Hi = 0.693359375 // ln2 = ln2Hi + ln2Lo; n·ln2Hi is exact
-	ln2Lo = -2.12194440e-4
-	expP0 = 1.9875691500e-4
-	expP1 = 1.3981999507e-3
-	expP2 = 8.3334519073e-3
-	expP3 = 4.1665795894e-2
-	expP4 = 1.6666665459e-1
-	expP5 = 5.0000001201e-1
+	geluA    = -1.5957691216057308            // −2·√(2/π)
+	geluB    = -1.5957691216057308 * 0.044715 // −2·√(2/π)·0.044715
+	geluXMin = -10                            // GELUTanh treats x < −10 as −10
+	expHi    = 88                             // exp(88) = 1.65e38 < MaxFloat32
+	expLo    = -87                            // exp(−87) = 1.6e-38, still normal
+	log2e    = 1.44269504088896341
+	ln2Hi    = 0.693359375 // ln2 = ln2Hi + ln2Lo; n·ln2Hi is exact
+	ln2Lo    = -2.12194440e-4
+	expP0    = 1.9875691500e-4
+	expP1    = 1.3981999507e-3
+	expP2    = 8.3334519073e-3
+	expP3    = 4.1665795894e-2
+	expP4    = 1.6666665459e-1
+	expP5    = 5.0000001201e-1
 )
