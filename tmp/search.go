@@ -99,7 +99,7 @@ type SearchOptions struct {
 	Ladder []Precision // highest first; Ladder[0] is the reference. Default: the profile's precisions in Precisions order
 
 	TargetSpeedup float64   // least predicted speed-up over SpeedupVs
-	SpeedupVs     Precision // what TargetSpeedup is relative to (default Ladder[0])
+	SpeedupVs     Precision // what TargetSpeedup is relative to (default, the zero value: f32, or Ladder[0] if the profile has no f32)
 	MinSSIM       float64   // least mean SSIM against the reference images
 	MaxMSE        float64   // largest mean MSE against the reference images
 
@@ -219,8 +219,8 @@ func resolveTarget(opt SearchOptions, ladder []Precision, prof CostProfile) (tar
 			return target{}, err
 		}
 		vs := opt.SpeedupVs
-		if vs == noPrecision {
-			vs = ladder[0]
+		if _, ok := prof.Seconds[vs]; !ok && vs == noPrecision {
+			vs = ladder[0] // unset, and the profile has no f32
 		}
 		c, ok := prof.Seconds[vs]
 		if !ok || !(c > 0) {

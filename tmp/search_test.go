@@ -30,10 +30,7 @@ func checkCommon(t *testing.T, res SearchResult, s *synth, opt SearchOptions) {
 		t.Fatalf("schedule has %d steps, want %d", len(res.Schedule), opt.Steps)
 	}
 	if opt.TargetSpeedup > 0 {
-		vs := opt.SpeedupVs
-		if vs == "" {
-			vs = res.Ladder[0]
-		}
+		vs := res.SpeedupVs
 		if sp := s.prof.PredictedSpeedup(res.Schedule, vs); sp < opt.TargetSpeedup*(1-1e-9) {
 			t.Fatalf("schedule %s: speed-up %v < target %v", res.Schedule, sp, opt.TargetSpeedup)
 		}

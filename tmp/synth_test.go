@@ -5,6 +5,8 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+
+	"github.com/pare-ml/pare/tensor"
 )
 
 // synth is a synthetic evaluator: per-step, per-precision errors that add
@@ -142,9 +144,9 @@ func (s *synth) exhaustive(metric Metric, maxCost, maxErr float64) (bestErr, bes
 
 // The precisions the tests use.
 const (
-	pF32  Precision = "f32"
-	pBF16 Precision = "bf16"
-	pF16  Precision = "f16"
-	pInt8 Precision = "int8"
-	pInt4 Precision = "int4"
+	pF32  = tensor.PrecF32
+	pBF16 = tensor.PrecBF16
+	pF16  = tensor.PrecF16
+	pInt8 = tensor.PrecInt8
+	pInt4 = tensor.PrecInt4
 )

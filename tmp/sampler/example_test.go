@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/pare-ml/pare/model/dit"
+	"github.com/pare-ml/pare/tmp"
 	"github.com/pare-ml/pare/tmp/sampler"
 )
 
@@ -16,7 +17,7 @@ func ExampleSample() {
 		panic(err)
 	}
 	// 8 Euler steps, the middle four at int8, guidance 2, four images.
-	sched, err := sampler.ParseSchedule("f32:2,int8:4,f32:2", 8)
+	sched, err := tmp.ParseSchedule("f32:2,int8:4,f32:2", 8)
 	if err != nil {
 		panic(err)
 	}
@@ -40,15 +41,3 @@ func ExampleSample() {
 	// Output: 256 values, 16 × 16 grid
 }
 
-func ExampleParseSchedule() {
-	s, err := sampler.ParseSchedule("f32:2, int8:5, int4:1", 8)
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(s, s.Precisions())
-	_, err = sampler.ParseSchedule("f32:2,int8:5", 8)
-	fmt.Println(err)
-	// Output:
-	// f32:2,int8:5,int4:1 [f32 int8 int4]
-	// schedule "f32:2,int8:5" covers 7 steps, want 8
-}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/pare-ml/pare/model/tiny"
+	"github.com/pare-ml/pare/tensor"
+	"github.com/pare-ml/pare/tmp"
 )
 
 var (
@@ -123,7 +125,7 @@ func TestProfileAndSearch(t *testing.T) {
 		t.Errorf("f32 speed-up over itself is %v", prof.Speedup["f32"])
 	}
 	// Fix the costs so that the result does not depend on this machine.
-	s.profile.Seconds = map[string]float64{"f32": 1, "bf16": 0.7, "f16": 0.9, "int8": 0.4, "int4": 0.3}
+	s.profile.Seconds = map[tmp.Precision]float64{tensor.PrecF32: 1, tensor.PrecBF16: 0.7, tensor.PrecF16: 0.9, tensor.PrecInt8: 0.4, tensor.PrecInt4: 0.3}
 	parts := 0
 	res, err := s.Search(ctx, SearchRequest{SampleRequest: SampleRequest{Label: 2, Steps: 4, Seed: 3, CFG: 2},
 		TargetSpeedup: 2, Ladder: []string{"f32", "int8"}}, func(p Progress) { parts = max(parts, p.Parts) })

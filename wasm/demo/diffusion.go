@@ -41,7 +41,7 @@ func (s *Session) ditInfo() *DiTInfo {
 		}
 	}
 	for _, p := range tmp.Precisions {
-		info.Precisions = append(info.Precisions, p)
+		info.Precisions = append(info.Precisions, p.String())
 		info.Colors = append(info.Colors, tmp.PrecisionColor(p))
 	}
 	for _, l := range s.dit.Linears() {
@@ -106,7 +106,7 @@ func (r SampleRequest) key() refKey {
 }
 
 // check validates r against the model and returns its schedule.
-func (s *Session) check(r *SampleRequest) (sampler.Schedule, error) {
+func (s *Session) check(r *SampleRequest) (tmp.Schedule, error) {
 	if s.dit == nil {
 		return nil, fmt.Errorf("no DiT loaded")
 	}
@@ -120,12 +120,12 @@ func (s *Session) check(r *SampleRequest) (sampler.Schedule, error) {
 		return nil, fmt.Errorf("cfg must be 0..20, have %v", r.CFG)
 	}
 	if len(r.Schedule) == 0 {
-		return make(sampler.Schedule, r.Steps), nil // PrecF32 is 0
+		return make(tmp.Schedule, r.Steps), nil // PrecF32 is 0
 	}
 	if len(r.Schedule) != r.Steps {
 		return nil, fmt.Errorf("schedule has %d precisions for %d steps", len(r.Schedule), r.Steps)
 	}
-	sched := make(sampler.Schedule, r.Steps)
+	sched := make(tmp.Schedule, r.Steps)
 	for i, name := range r.Schedule {
 		p, err := tensor.ParsePrecision(name)
 		if err != nil {
@@ -153,7 +153,7 @@ func (s *Session) prepare(ps ...tensor.Precision) error {
 }
 
 // sample runs the sampler; step reports each denoising step.
-func (s *Session) sample(ctx context.Context, r SampleRequest, sched sampler.Schedule, step func(i, n int)) (*Image, error) {
+func (s *Session) sample(ctx context.Context, r SampleRequest, sched tmp.Schedule, step func(i, n int)) (*Image, error) {
 	if err := s.prepare(sched.Precisions()...); err != nil {
 		return nil, err
 	}
@@ -192,7 +192,7 @@ func (s *Session) reference(ctx context.Context, r SampleRequest, progress Progr
 	if img, ok := s.refs[r.key()]; ok {
 		return img, nil
 	}
-	img, err := s.sample(ctx, r, make(sampler.Schedule, r.Steps), func(i, n int) {
+	img, err := s.sample(ctx, r, make(tmp.Schedule, r.Steps), func(i, n int) {
 		progress.report(Progress{Stage: "reference (f32)", Step: i, Steps: n})
 	})
 	if err != nil {
@@ -245,7 +245,7 @@ func (s *Session) compare(img, ref *Image) (*SampleResult, error) {
 		res.MeasuredSpeedup = ref.Seconds / img.Seconds
 	}
 	if s.profile != nil {
-		res.PredictedSpeedup = finite(s.profile.PredictedSpeedup(tmp.Schedule(img.Schedule), "f32"))
+		res.PredictedSpeedup = finite(s.profile.PredictedSpeedup(toSchedule(img.Schedule), tensor.PrecF32))
 	}
 	return res, nil
 }
@@ -288,8 +288,8 @@ type ProfileOut struct {
 func profileOut(p tmp.CostProfile) *ProfileOut {
 	out := &ProfileOut{Seconds: map[string]float64{}, Speedup: map[string]float64{}, Machine: p.Machine}
 	for k, v := range p.Seconds {
-		out.Seconds[k] = v
-		out.Speedup[k] = finite(p.Seconds["f32"] / v)
+		out.Seconds[k.String()] = v
+		out.Speedup[k.String()] = finite(p.Seconds[tensor.PrecF32] / v)
 	}
 	return out
 }
@@ -320,26 +320,15 @@ func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) 
 	x := sampler.Noise(12345, 2, per)
 	t := []float32{500, 500}
 	y := []int{0, c.NumClasses}
-	var ps []tensor.Precision
-	for _, name := range tmp.Precisions {
-		p, err := tensor.ParsePrecision(name)
-		if err != nil {
-			return err
-		}
-		ps = append(ps, p)
-	}
+	ps := append([]tensor.Precision(nil), tmp.Precisions...)
 	if err := s.prepare(ps...); err != nil {
 		return err
 	}
 	calls, total := 0, len(ps)*(reps+1)
-	prof, err := tmp.Measure(ctx, func(name tmp.Precision) error {
-		progress.report(Progress{Stage: "timing a step at " + name, Step: calls, Steps: total})
+	prof, err := tmp.Measure(ctx, func(p tmp.Precision) error {
+		progress.report(Progress{Stage: "timing a step at " + p.String(), Step: calls, Steps: total})
 		calls++
-		p, err := tensor.ParsePrecision(name)
-		if err != nil {
-			return err
-		}
-		_, err = s.dit.Forward(x, 2, t, y, dit.Options{Precision: p})
+		_, err := s.dit.Forward(x, 2, t, y, dit.Options{Precision: p})
 		return err
 	}, tmp.Precisions, reps)
 	if err != nil {
@@ -389,11 +378,18 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 			return nil, err
 		}
 	}
-	ladder := r.Ladder
-	if len(ladder) == 0 {
-		ladder = tmp.Precisions
+	ladder := tmp.Precisions
+	if len(r.Ladder) > 0 {
+		ladder = nil
+		for _, name := range r.Ladder {
+			p, err := tensor.ParsePrecision(name)
+			if err != nil {
+				return nil, err
+			}
+			ladder = append(ladder, p)
+		}
 	}
-	if ladder[0] != "f32" {
+	if ladder[0] != tensor.PrecF32 {
 		return nil, fmt.Errorf("the ladder must start with f32, the reference")
 	}
 	ref, err := s.reference(ctx, r.SampleRequest, progress)
@@ -404,7 +400,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	runs, maxRuns := 0, 0
 	ev := tmp.EvaluatorFunc(func(ctx context.Context, ts tmp.Schedule) (tmp.Quality, error) {
 		req := r.SampleRequest
-		req.Schedule = ts
+		req.Schedule = scheduleNames(ts)
 		sched, err := s.check(&req)
 		if err != nil {
 			return tmp.Quality{}, err
@@ -434,7 +430,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	img := images[res.Schedule.String()]
 	if img == nil {
 		req := r.SampleRequest
-		req.Schedule = res.Schedule
+		req.Schedule = scheduleNames(res.Schedule)
 		sched, err := s.check(&req)
 		if err != nil {
 			return nil, err
@@ -452,4 +448,22 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 		out.MeasuredSpeedup = res.MeasuredSpeedup
 	}
 	return out, nil
+}
+
+// toSchedule reads precision names that check has validated.
+func toSchedule(names []string) tmp.Schedule {
+	s := make(tmp.Schedule, len(names))
+	for i, n := range names {
+		s[i], _ = tensor.ParsePrecision(n)
+	}
+	return s
+}
+
+// scheduleNames writes a schedule as precision names.
+func scheduleNames(s tmp.Schedule) []string {
+	names := make([]string, len(s))
+	for i, p := range s {
+		names[i] = p.String()
+	}
+	return names
 }
