@@ -91,7 +91,7 @@ func TestPortableBits(t *testing.T) {
 // SparseGPT's weights are bit-identical at any GOMAXPROCS.
 func TestSIMDThreads(t *testing.T) {
 	forLevels(t, func(t *testing.T) {
-		out, in, rows := 40, 300, 700
+		out, in, rows := 24, 150, 300
 		x := portableData(3, rows*in, true)
 		w0 := portableData(4, out*in, false)
 		var firstH []float64
