@@ -55,7 +55,7 @@ func Softmax(x []float32, scale float32) {
 // broadcasts the first lane). The order is fixed by the assembly.
 var expConst = func() (c [16][8]uint32) {
 	vals := [...]float32{
-		geluA, geluB, expHi, expLo, log2e, ln2Hi, ln2Lo,
+		geluA, geluB, actExpHi, actExpLo, log2e, ln2Hi, ln2Lo,
 		expP0, expP1, expP2, expP3, expP4, expP5, 1,
 	}
 	for l := range c[15] {
@@ -76,8 +76,8 @@ const (
 	geluA    = -1.5957691216057308            // −2·√(2/π)
 	geluB    = -1.5957691216057308 * 0.044715 // −2·√(2/π)·0.044715
 	geluXMin = -10                            // GELUTanh treats x < −10 as −10
-	expHi    = 88                             // exp(88) = 1.65e38 < MaxFloat32
-	expLo    = -87                            // exp(−87) = 1.6e-38, still normal
+	actExpHi    = 88                             // exp(88) = 1.65e38 < MaxFloat32
+	actExpLo    = -87                            // exp(−87) = 1.6e-38, still normal
 	log2e    = 1.44269504088896341
 	ln2Hi    = 0.693359375 // ln2 = ln2Hi + ln2Lo; n·ln2Hi is exact
 	ln2Lo    = -2.12194440e-4

@@ -2,11 +2,11 @@ package simd
 
 import "math"
 
-// expGeneric is the f32 exponential of the vector kernels (see act.go),
+// actExpGeneric is the f32 exponential of the vector kernels (see act.go),
 // one value at a time.
-func expGeneric(v float32) float32 {
+func actExpGeneric(v float32) float32 {
 	const magic = 12582912 // 1.5·2²³: adding it rounds to an integer (to even)
-	v = min(max(v, expLo), expHi)
+	v = min(max(v, actExpLo), actExpHi)
 	t := float32(v*log2e) + magic // the conversion keeps the product rounded
 	n := t - magic
 	r := v - n*ln2Hi
@@ -22,7 +22,7 @@ func geluTanhGeneric(x []float32) {
 	for i, v := range x {
 		v = max(v, geluXMin)
 		u := v * (geluA + geluB*(v*v))
-		x[i] = v / (1 + expGeneric(u))
+		x[i] = v / (1 + actExpGeneric(u))
 	}
 }
 
@@ -34,7 +34,7 @@ func softmaxGeneric(x []float32, scale float32) {
 	}
 	var s float32
 	for i, v := range x {
-		e := expGeneric((v - m) * scale)
+		e := actExpGeneric((v - m) * scale)
 		x[i] = e
 		s += e
 	}
