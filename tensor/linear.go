@@ -209,3 +209,21 @@ func gemmF16(m, n, k int, a []float32, w []uint16, c []float32) {
 		}
 	}
 }
+
+// MarshalText writes the precision's name, so JSON holds "int8", not 3.
+func (p Precision) MarshalText() ([]byte, error) {
+	if int(p) >= len(Precisions) {
+		return nil, fmt.Errorf("tensor: unknown precision %d", uint8(p))
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText reads a precision name.
+func (p *Precision) UnmarshalText(b []byte) error {
+	q, err := ParsePrecision(string(b))
+	if err != nil {
+		return err
+	}
+	*p = q
+	return nil
+}

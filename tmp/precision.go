@@ -18,7 +18,7 @@ func ParsePrecision(s string) (Precision, error) {
 			return p, nil
 		}
 	}
-	return Precision(""), fmt.Errorf("unknown precision %q (have f32, bf16, f16, int8, int4)", s)
+	return noPrecision, fmt.Errorf("unknown precision %q (have f32, bf16, f16, int8, int4)", s)
 }
 
 // precName is the name of p in specs, JSON, tables and plots. Every
@@ -53,6 +53,9 @@ func ladderIndex(ladder []Precision, p Precision) int {
 	}
 	return -1
 }
+
+// noPrecision is the zero Precision, "none given".
+var noPrecision Precision
 
 // precBF16 is the 16-bit precision speed-ups are also reported against.
 const precBF16 Precision = "bf16"

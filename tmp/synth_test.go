@@ -139,3 +139,12 @@ func (s *synth) exhaustive(metric Metric, maxCost, maxErr float64) (bestErr, bes
 		}
 	}
 }
+
+// The precisions the tests use.
+const (
+	pF32  Precision = "f32"
+	pBF16 Precision = "bf16"
+	pF16  Precision = "f16"
+	pInt8 Precision = "int8"
+	pInt4 Precision = "int4"
+)
