@@ -98,9 +98,9 @@ func DiTStep(ctx context.Context, s DiTSpec, emit func(DiTResult)) ([]DiTResult,
 						stepErr = err
 					}
 				}
-				cpu0 := processCPU()
+				cpu0 := cpuTime()
 				best, median, reps := timeCalls(ctx, call, s.MinTime)
-				cpu := (processCPU() - cpu0) / float64(reps+1) // timeCalls warms up with one more call
+				cpu := (cpuTime() - cpu0).Seconds() / float64(reps+1) // timeCalls warms up with one more call
 				used := runtime.GOMAXPROCS(0)
 				runtime.GOMAXPROCS(old)
 				if stepErr != nil {

@@ -89,6 +89,10 @@ type LLMResult struct {
 	TokensPerS float64 `json:"tokens_per_s"`
 	Seconds    float64 `json:"seconds"`        // best time of one prefill
 	Median     float64 `json:"seconds_median"` // median time of one prefill
+	// CPUSeconds is the process CPU time (all threads) per prefill,
+	// averaged over the timed calls: on a loaded machine it is a steadier
+	// measure of the work than the wall clock.
+	CPUSeconds float64 `json:"cpu_seconds"`
 	Reps       int     `json:"reps"`
 }
 
@@ -142,11 +146,14 @@ func Prefill(ctx context.Context, bm *BenchModel, s LLMSpec, emit func(LLMResult
 			if t > 0 {
 				runtime.GOMAXPROCS(t)
 			}
+			call() // warm up outside the CPU time
+			c0 := cpuTime()
 			best, median, reps := timeCalls(ctx, call, s.MinTime)
+			cpu := (cpuTime() - c0).Seconds() / float64(reps+1) // timeCalls warms up once more
 			used := runtime.GOMAXPROCS(0)
 			runtime.GOMAXPROCS(old)
 			r := LLMResult{Op: "prefill", Model: bm.Name, Tokens: n, Threads: used, Path: "pare-" + tensor.GemmF32Path(),
-				TokensPerS: float64(n) / best, Seconds: best, Median: median, Reps: reps}
+				TokensPerS: float64(n) / best, Seconds: best, Median: median, CPUSeconds: cpu, Reps: reps}
 			results = append(results, r)
 			if emit != nil {
 				emit(r)

@@ -23,6 +23,8 @@ type PruneResult struct {
 	Threads  int     `json:"threads"`
 	Path     string  `json:"path"`
 	Seconds  float64 `json:"seconds"`
+	// CPUSeconds is the process CPU time (all threads) of the run.
+	CPUSeconds float64 `json:"cpu_seconds"`
 }
 
 // PruneSpec says which pruning runs to time.
@@ -98,7 +100,9 @@ func Prune(ctx context.Context, name string, s PruneSpec, emit func(PruneResult)
 			runtime.GOMAXPROCS(s.Threads)
 		}
 		runtime.GC() // the previous model's garbage is not this run's cost
+		c0 := cpuTime()
 		rep, err := prune.Model(ctx, bm.Model, opt)
+		cpu := (cpuTime() - c0).Seconds()
 		used := runtime.GOMAXPROCS(0)
 		runtime.GOMAXPROCS(old)
 		bm.Model.Close()
@@ -106,7 +110,7 @@ func Prune(ctx context.Context, name string, s PruneSpec, emit func(PruneResult)
 			return results, fmt.Errorf("bench: prune %s with %s: %w", name, method, err)
 		}
 		r := PruneResult{Op: "prune", Model: name, Method: string(method), Sparsity: s.Sparsity,
-			Samples: len(opt.Calibration), SeqLen: rep.SeqLen, Threads: used, Path: "pare", Seconds: rep.Seconds}
+			Samples: len(opt.Calibration), SeqLen: rep.SeqLen, Threads: used, Path: "pare", Seconds: rep.Seconds, CPUSeconds: cpu}
 		results = append(results, r)
 		if emit != nil {
 			emit(r)

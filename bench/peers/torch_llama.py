@@ -9,7 +9,9 @@ mask) and times the same prefill as pare: embed the tokens, run every block,
 the final norm and the LM head on the last position. Prints one JSON object
 per line with the fields pare prints:
 
-    op, model, tokens, threads, path, tokens_per_s, seconds
+    op, model, tokens, threads, path, tokens_per_s, seconds (best wall time of
+    one prefill), seconds_median, cpu_seconds (process CPU time per prefill,
+    all threads: steadier than the wall clock on a loaded machine), reps
 
     /usr/bin/python3 bench/peers/torch_llama.py --model DIR --tokens 128,512 --threads 2
 
@@ -182,14 +184,17 @@ def main():
                 m.prefill(ids)  # warm up
                 ts = []
                 start = time.perf_counter()
+                c0 = time.process_time()
                 while len(ts) < 3 or (time.perf_counter() - start < args.seconds and len(ts) < 1000):
                     t0 = time.perf_counter()
                     m.prefill(ids)
                     ts.append(time.perf_counter() - t0)
+                cpu = (time.process_time() - c0) / len(ts)
                 ts.sort()
                 print(json.dumps({"op": "prefill", "model": name, "tokens": n, "threads": t, "path": path,
                                   "tokens_per_s": round(n / ts[0], 1), "seconds": ts[0],
-                                  "seconds_median": ts[len(ts) // 2], "reps": len(ts)}), flush=True)
+                                  "seconds_median": ts[len(ts) // 2], "cpu_seconds": cpu,
+                                  "reps": len(ts)}), flush=True)
 
 
 if __name__ == "__main__":

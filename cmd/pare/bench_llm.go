@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/pare-ml/pare/bench"
@@ -33,6 +34,7 @@ func runBenchLLM(ctx context.Context, args []string) error {
 	minTime := fs.Duration("time", 3*time.Second, "time budget per case")
 	asJSON := fs.Bool("json", false, "print one JSON object per line instead of a table")
 	save := fs.String("save-random", "", "write the measured model as a Hugging Face folder DIR first")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to FILE")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -62,6 +64,13 @@ func runBenchLLM(ctx context.Context, args []string) error {
 	}
 	if !*asJSON {
 		fmt.Printf("%-12s %6s %7s %12s %9s  %s\n", "model", "tokens", "threads", "tokens/s", "seconds", "path")
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	enc := json.NewEncoder(os.Stdout)
 	_, err = bench.Prefill(ctx, bm, spec, func(r bench.LLMResult) {
@@ -93,6 +102,19 @@ func checkBenchModel(name string) error {
 		}
 	}
 	return nil
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // saveModel writes m as a Hugging Face folder (f32 weights), creating dir.

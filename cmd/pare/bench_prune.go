@@ -35,6 +35,7 @@ func runBenchPrune(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object per line instead of a table")
 	saveCalib := fs.String("save-calib", "", "write the calibration windows to FILE (JSON) first")
 	save := fs.String("save-random", "", "write the dense model as a Hugging Face folder DIR first")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to FILE")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -95,6 +96,13 @@ func runBenchPrune(ctx context.Context, args []string) error {
 	}
 	if !*asJSON {
 		fmt.Printf("%-12s %-10s %8s %6s %7s %9s\n", "model", "method", "nsamples", "seqlen", "threads", "seconds")
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	enc := json.NewEncoder(os.Stdout)
 	_, err := bench.Prune(ctx, *model, spec, func(r bench.PruneResult) {
