@@ -22,10 +22,14 @@ type DiTResult struct {
 	Threads   int     `json:"threads"`
 	Path      string  `json:"path"`
 	CFG       bool    `json:"cfg"`     // the step runs 2·Batch rows (conditional + null class)
-	Seconds   float64 `json:"seconds"` // median time of one step
-	Best      float64 `json:"best"`    // best time of one step
+	Seconds   float64 `json:"seconds"` // median wall time of one step
+	Best      float64 `json:"best"`    // best wall time of one step
 	StepsPerS float64 `json:"steps_per_s"`
-	Reps      int     `json:"reps"`
+	// CPUSeconds is the process CPU time (user + system, all threads) per
+	// timed step, on average: on a machine shared with other work it
+	// tells the work done apart from the time spent waiting for a core.
+	CPUSeconds float64 `json:"cpu_seconds"`
+	Reps       int     `json:"reps"`
 }
 
 // DiTSpec says which denoising steps to time.
@@ -94,7 +98,9 @@ func DiTStep(ctx context.Context, s DiTSpec, emit func(DiTResult)) ([]DiTResult,
 						stepErr = err
 					}
 				}
+				cpu0 := cpuTime()
 				best, median, reps := timeCalls(ctx, call, s.MinTime)
+				cpu := (cpuTime() - cpu0).Seconds() / float64(reps+1) // timeCalls warms up with one more call
 				used := runtime.GOMAXPROCS(0)
 				runtime.GOMAXPROCS(old)
 				if stepErr != nil {
@@ -102,7 +108,7 @@ func DiTStep(ctx context.Context, s DiTSpec, emit func(DiTResult)) ([]DiTResult,
 				}
 				r := DiTResult{Op: "dit_step", Model: s.Name, Batch: batch, Precision: p.String(),
 					Threads: used, Path: "pare-" + LinearPath(p), CFG: true,
-					Seconds: median, Best: best, StepsPerS: 1 / median, Reps: reps}
+					Seconds: median, Best: best, StepsPerS: 1 / median, CPUSeconds: cpu, Reps: reps}
 				results = append(results, r)
 				if emit != nil {
 					emit(r)

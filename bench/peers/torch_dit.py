@@ -13,7 +13,8 @@ uncond + w*(cond - uncond) is formed (w = 4, as DiT samples). Prints one
 JSON object per line with the fields pare prints:
 
     {"op": "dit_step", "model", "batch", "precision", "threads", "path",
-     "cfg": true, "seconds" (median), "best", "steps_per_s", "reps"}
+     "cfg": true, "seconds" (median), "best", "steps_per_s",
+     "cpu_seconds" (process CPU time per step, all threads), "reps"}
 
     /usr/bin/python3 bench/peers/torch_dit.py --dir DIR --model dit-s2 --batch 1,8 --threads 2
 
@@ -250,6 +251,8 @@ def step_fn(model, cfg, batch, guidance=4.0):
 
 
 def time_step(step, seconds, min_reps=3, max_reps=200):
+    """Median and best wall time, CPU time per step (all threads, warm-up included), reps."""
+    cpu0 = time.process_time()
     step()  # warm up
     ts = []
     start = time.perf_counter()
@@ -257,8 +260,9 @@ def time_step(step, seconds, min_reps=3, max_reps=200):
         t0 = time.perf_counter()
         step()
         ts.append(time.perf_counter() - t0)
+    cpu = (time.process_time() - cpu0) / (len(ts) + 1)
     ts.sort()
-    return ts[len(ts) // 2], ts[0], len(ts)
+    return ts[len(ts) // 2], ts[0], cpu, len(ts)
 
 
 def main():
@@ -279,16 +283,17 @@ def main():
                     try:
                         ctx = torch.autocast("cpu", dtype=torch.bfloat16)
                         with ctx:
-                            med, best, reps = time_step(step, args.seconds)
+                            med, best, cpu, reps = time_step(step, args.seconds)
                         path += "-autocast-bf16"
                     except Exception as e:  # an older torch without CPU autocast
                         print("bf16 autocast unavailable: %s" % e, file=sys.stderr)
                         continue
                 else:
-                    med, best, reps = time_step(step, args.seconds)
+                    med, best, cpu, reps = time_step(step, args.seconds)
             print(json.dumps({"op": "dit_step", "model": name, "batch": batch, "precision": prec,
                               "threads": threads, "path": path, "cfg": True,
-                              "seconds": med, "best": best, "steps_per_s": 1 / med, "reps": reps}), flush=True)
+                              "seconds": med, "best": best, "steps_per_s": 1 / med,
+                              "cpu_seconds": cpu, "reps": reps}), flush=True)
 
 
 if __name__ == "__main__":
