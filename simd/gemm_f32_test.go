@@ -15,11 +15,11 @@ func checkF32Kernel(t *testing.T, kn *F32Kernel, r *rand.Rand, k, pad int, accum
 	mr, nr := kn.MR, kn.NR
 	a := make([]float32, k*mr)
 	b := make([]float32, k*nr)
-	randFill(r, a)
-	randFill(r, b)
+	f32Fill(r, a)
+	f32Fill(r, b)
 	ldc := nr + pad
 	n := (mr-1)*ldc + nr
-	c, intact := guarded(n, 0)
+	c, intact := f32Guarded(n, 0)
 	c0 := make([]float32, len(c))
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
@@ -46,7 +46,7 @@ func checkF32Kernel(t *testing.T, kn *F32Kernel, r *rand.Rand, k, pad int, accum
 			}
 		}
 		for j := nr; j < ldc && i < mr-1; j++ {
-			if v := c[i*ldc+j]; math.Float32bits(v) != math.Float32bits(sentinel) {
+			if v := c[i*ldc+j]; math.Float32bits(v) != math.Float32bits(f32Sentinel) {
 				t.Fatalf("%s k=%d: wrote c[%d][%d] beyond the tile", kn.Name, k, i, j)
 			}
 		}
@@ -91,10 +91,10 @@ func TestGemmF32GenericMatchesDoc(t *testing.T) {
 	for _, k := range []int{0, 1, 2, 5, 64} {
 		for _, acc := range []bool{false, true} {
 			a, b := make([]float32, mr*k), make([]float32, nr*k)
-			randFill(r, a)
-			randFill(r, b)
+			f32Fill(r, a)
+			f32Fill(r, b)
 			c, want := make([]float32, mr*ldc), make([]float32, mr*ldc)
-			randFill(r, c)
+			f32Fill(r, c)
 			copy(want, c)
 			kn.Run(k, a, b, c, ldc, acc)
 			for i := 0; i < mr; i++ {
@@ -138,8 +138,8 @@ func TestGemmF32NarrowKernels(t *testing.T) {
 			for _, k := range []int{0, 1, 7, 64, 301} {
 				a := make([]float32, k*kn.MR)
 				b := make([]float32, k*kn.NR)
-				randFill(r, a)
-				randFill(r, b)
+				f32Fill(r, a)
+				f32Fill(r, b)
 				c := make([]float32, kn.MR*kn.NR)
 				kn.Run(k, a, b, c, kn.NR, false)
 				// The first rows rows of the full panel, as a narrow panel.

@@ -282,12 +282,12 @@ func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, k
 }
 
 // gemmF32DotRows is the largest m that GemmF32 computes as dot products
-// (one row of B against every row of A while it sits in L1) instead of
-// packing B: for so few rows the packing would cost more than it saves.
+// (a block of B rows against every row of A while it sits in L2) instead
+// of packing B: for so few rows the packing would cost more than it saves.
 var gemmF32DotRows = 3
 
-// gemmF32Dots computes C = A·Bᵀ as dot products, c[i][j] = Dot(A[i], B[j]),
-// split over n. For m == 1 (a matrix-vector product, as in LLM decoding)
+// gemmF32Dots computes C = A·Bᵀ as dot products, c[i][j] = Dot(A[i], B[j])
+// (simd.DotRows over blocks of B rows), split over n. For m == 1 (a matrix-vector product, as in LLM decoding)
 // and other small m it is bound by the bandwidth of streaming B.
 func gemmF32Dots(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	const rowsPerItem = 32
@@ -296,11 +296,10 @@ func gemmF32Dots(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 		threads = 1
 	}
 	Parallel(ceilDiv(n, rowsPerItem), threads, func(t int) {
-		for j := t * rowsPerItem; j < min(n, (t+1)*rowsPerItem); j++ {
-			bj := b[j*ldb : j*ldb+k]
-			for i := 0; i < m; i++ {
-				c[i*ldc+j] = simd.Dot(a[i*lda:i*lda+k], bj)
-			}
+		j0, j1 := t*rowsPerItem, min(n, (t+1)*rowsPerItem)
+		bj := b[j0*ldb : (j1-1)*ldb+k]
+		for i := 0; i < m; i++ {
+			simd.DotRows(c[i*ldc+j0:i*ldc+j1], a[i*lda:i*lda+k], bj, ldb)
 		}
 	})
 }

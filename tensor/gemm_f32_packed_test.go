@@ -46,7 +46,7 @@ func TestPackedF32Sweep(t *testing.T) {
 // TestPackedF32MatchesGemmF32 checks that PackedF32.Gemm gives the bits of
 // GemmF32 where both use the blocked path (m > 3).
 func TestPackedF32MatchesGemmF32(t *testing.T) {
-	forGemmLevels(t, func(t *testing.T) {
+	forGemmF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(9, 9))
 		for _, s := range [][3]int{{4, 40, 30}, {29, 33, 300}, {100, 70, 1100}} {
 			tc := newGemmF32Case(r, s[0], s[1], s[2], 2, 3)
@@ -65,7 +65,7 @@ func TestPackedF32MatchesGemmF32(t *testing.T) {
 // TestPackedF32BatchInvariant checks that a row of C does not depend on
 // how many other rows are computed with it.
 func TestPackedF32BatchInvariant(t *testing.T) {
-	forGemmLevels(t, func(t *testing.T) {
+	forGemmF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(10, 10))
 		const m, n, k = 23, 45, 600
 		tc := newGemmF32Case(r, m, n, k, 0, 0)
@@ -164,14 +164,14 @@ func BenchmarkGemmF32Packed(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					p.Gemm(m, a, k, c, n)
 				}
-				reportGFLOPS(b, m, n, k)
+				reportGemmF32GFLOPS(b, m, n, k)
 			})
 			b.Run(fmt.Sprintf("%s/m=%d/threads=%d/unpacked", GemmF32Path(), m, threads), func(b *testing.B) {
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
 				for i := 0; i < b.N; i++ {
 					GemmF32(m, n, k, a, k, w, k, c, n)
 				}
-				reportGFLOPS(b, m, n, k)
+				reportGemmF32GFLOPS(b, m, n, k)
 			})
 		}
 	}

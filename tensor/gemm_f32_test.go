@@ -2,8 +2,8 @@ package tensor
 
 import (
 	"encoding/binary"
-	"hash/fnv"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -12,9 +12,9 @@ import (
 	"github.com/pare-ml/pare/simd"
 )
 
-// gemmF64 is the float64 reference for GemmF32: c[i*n+j] = Σ_p a·b and
+// gemmF32Ref is the float64 reference for GemmF32: c[i*n+j] = Σ_p a·b and
 // abs[i*n+j] = Σ_p |a·b|, the scale of its rounding error.
-func gemmF64(m, n, k int, a []float32, lda int, b []float32, ldb int) (c, abs []float64) {
+func gemmF32Ref(m, n, k int, a []float32, lda int, b []float32, ldb int) (c, abs []float64) {
 	c, abs = make([]float64, m*n), make([]float64, m*n)
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
@@ -51,9 +51,9 @@ type gemmF32Case struct {
 	want, abs     []float64 // the float64 reference, once computed
 }
 
-const gemmGuard = 17
+const gemmF32Guard = 17
 
-var gemmSentinel = math.Float32frombits(0x7fc0beef)
+var gemmF32Sentinel = math.Float32frombits(0x7fc0beef)
 
 func newGemmF32Case(r *rand.Rand, m, n, k, pad, off int) *gemmF32Case {
 	t := &gemmF32Case{m: m, n: n, k: k, lda: k + pad, ldb: k + 2*pad, ldc: n + pad}
@@ -71,10 +71,10 @@ func newGemmF32Case(r *rand.Rand, m, n, k, pad, off int) *gemmF32Case {
 	if m > 0 && n > 0 {
 		clen = (m-1)*t.ldc + n
 	}
-	t.coff = gemmGuard + off
-	t.cbuf = make([]float32, t.coff+clen+gemmGuard)
+	t.coff = gemmF32Guard + off
+	t.cbuf = make([]float32, t.coff+clen+gemmF32Guard)
 	for i := range t.cbuf {
-		t.cbuf[i] = gemmSentinel
+		t.cbuf[i] = gemmF32Sentinel
 	}
 	t.c = t.cbuf[t.coff : t.coff+clen : t.coff+clen]
 	// C starts as garbage inside the matrix (GemmF32 overwrites it) and
@@ -110,7 +110,7 @@ func (t *gemmF32Case) run() {
 func (t *gemmF32Case) check(tb testing.TB, tol func(k int, abs float64) float64) {
 	tb.Helper()
 	if t.want == nil {
-		t.want, t.abs = gemmF64(t.m, t.n, t.k, t.a, t.lda, t.b, t.ldb)
+		t.want, t.abs = gemmF32Ref(t.m, t.n, t.k, t.a, t.lda, t.b, t.ldb)
 	}
 	want, abs := t.want, t.abs
 	for i := 0; i < t.m; i++ {
@@ -126,14 +126,14 @@ func (t *gemmF32Case) check(tb testing.TB, tol func(k int, abs float64) float64)
 	for idx, v := range t.cbuf {
 		ci := idx - t.coff
 		inside := ci >= 0 && ci < len(t.c) && ci%t.ldc < t.n
-		if !inside && math.Float32bits(v) != math.Float32bits(gemmSentinel) {
+		if !inside && math.Float32bits(v) != math.Float32bits(gemmF32Sentinel) {
 			tb.Fatalf("%s m=%d n=%d k=%d: wrote outside C at offset %d", GemmF32Path(), t.m, t.n, t.k, ci)
 		}
 	}
 }
 
-// forGemmLevels runs f at every SIMD level this machine can run.
-func forGemmLevels(t *testing.T, f func(t *testing.T)) {
+// forGemmF32Levels runs f at every SIMD level this machine can run.
+func forGemmF32Levels(t *testing.T, f func(t *testing.T)) {
 	for _, l := range simd.Levels() {
 		t.Run(l.String(), func(t *testing.T) {
 			defer simd.SetLevel(l)()
@@ -186,7 +186,7 @@ func TestGemmF32Large(t *testing.T) {
 // every loop (several A blocks, k blocks, work items, edge tiles) turns
 // many times on sizes a test can afford.
 func TestGemmF32SmallBlocks(t *testing.T) {
-	forGemmLevels(t, func(t *testing.T) {
+	forGemmF32Levels(t, func(t *testing.T) {
 		kn := simd.GemmF32Kernel()
 		r := rand.New(rand.NewPCG(4, 4))
 		for _, s := range [][3]int{{5 * kn.MR, 7 * kn.NR, 50}, {3*kn.MR + 1, 2*kn.NR + 3, 41}, {kn.MR - 1, 9*kn.NR - 1, 17}} {
@@ -207,7 +207,7 @@ func TestGemmF32SmallBlocks(t *testing.T) {
 // GOMAXPROCS, which holds because k is never split between goroutines.
 func TestGemmF32ThreadInvariant(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	forGemmLevels(t, func(t *testing.T) {
+	forGemmF32Levels(t, func(t *testing.T) {
 		for _, s := range [][3]int{{100, 130, 300}, {1, 700, 900}, {61, 600, 40}, {400, 33, 200}} {
 			r := rand.New(rand.NewPCG(5, 5))
 			tc := newGemmF32Case(r, s[0], s[1], s[2], 2, 1)
@@ -283,7 +283,7 @@ func FuzzGemmF32(f *testing.F) {
 			return s
 		}
 		a, b := vals(m*lda, 1), vals(n*ldb, 2)
-		want, abs := gemmF64(m, n, k, a, lda, b, ldb)
+		want, abs := gemmF32Ref(m, n, k, a, lda, b, ldb)
 		dense := make([]float32, n*k)
 		for j := 0; j < n; j++ {
 			copy(dense[j*k:(j+1)*k], b[j*ldb:])
@@ -331,15 +331,15 @@ func TestNaiveGemmF32(t *testing.T) {
 	tc.check(t, gemmF32Tol)
 }
 
-// gemmBenchShapes are the shapes BenchmarkGemmF32 reports: squares, an
+// gemmF32BenchShapes are the shapes BenchmarkGemmF32 reports: squares, an
 // LLM prefill (512 tokens through a 2048×2048 weight) and decoding (one
 // token).
-var gemmBenchShapes = [][3]int{
+var gemmF32BenchShapes = [][3]int{
 	{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048},
 	{512, 2048, 2048}, {1, 2048, 2048},
 }
 
-func reportGFLOPS(b *testing.B, m, n, k int) {
+func reportGemmF32GFLOPS(b *testing.B, m, n, k int) {
 	b.ReportMetric(2*float64(m)*float64(n)*float64(k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 }
 
@@ -347,7 +347,7 @@ func reportGFLOPS(b *testing.B, m, n, k int) {
 // goroutines. Run with -benchtime 2x or more; set PARE_SIMD to compare
 // levels.
 func BenchmarkGemmF32(b *testing.B) {
-	for _, s := range gemmBenchShapes {
+	for _, s := range gemmF32BenchShapes {
 		m, n, k := s[0], s[1], s[2]
 		a, w, c := make([]float32, m*k), make([]float32, n*k), make([]float32, m*n)
 		r := rand.New(rand.NewPCG(7, 7))
@@ -365,7 +365,7 @@ func BenchmarkGemmF32(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					GemmF32(m, n, k, a, k, w, k, c, n)
 				}
-				reportGFLOPS(b, m, n, k)
+				reportGemmF32GFLOPS(b, m, n, k)
 			})
 		}
 	}
@@ -384,14 +384,14 @@ func BenchmarkGemmF32Generic(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			naiveGemmF32(m, n, k, a, k, w, k, c, n)
 		}
-		reportGFLOPS(b, m, n, k)
+		reportGemmF32GFLOPS(b, m, n, k)
 	})
 	b.Run("generic-2x4", func(b *testing.B) {
 		defer simd.SetLevel(simd.Generic)()
 		for i := 0; i < b.N; i++ {
 			GemmF32(m, n, k, a, k, w, k, c, n)
 		}
-		reportGFLOPS(b, m, n, k)
+		reportGemmF32GFLOPS(b, m, n, k)
 	})
 }
 
