@@ -45,7 +45,7 @@ func geluInputs(r *rand.Rand) []float32 {
 func TestGELUTanhAccuracy(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	xs := geluInputs(r)
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		got := append([]float32(nil), xs...)
 		GELUTanh(got)
 		worst := 0.0
@@ -84,11 +84,11 @@ func TestGELUTanhAccuracy(t *testing.T) {
 }
 
 func TestGELUTanhSweep(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
-		for _, n := range sweepLens(70) {
+		for _, n := range f32Lens(70) {
 			for off := 0; off < 4; off++ {
-				x, ok := guarded(n, off)
+				x, ok := f32Guarded(n, off)
 				for i := range x {
 					x[i] = float32(r.NormFloat64() * 4)
 				}
@@ -144,11 +144,11 @@ func checkSoftmax(t *testing.T, got []float32, in []float32, scale float32, what
 }
 
 func TestSoftmax(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
-		for _, n := range sweepLens(70) {
+		for _, n := range f32Lens(70) {
 			for off := 0; off < 4; off++ {
-				x, ok := guarded(n, off)
+				x, ok := f32Guarded(n, off)
 				spread := []float64{0.1, 3, 30}[(n+off)%3]
 				for i := range x {
 					x[i] = float32(r.NormFloat64() * spread)
