@@ -49,12 +49,11 @@ func maxF32(x []float32) float32 {
 }
 
 // expSubF32 computes x[i] = exp(x[i] - m) and returns Σ x[i] (f32
-// accumulation). The exponential is evaluated in f64 and rounded, which is
-// at least as accurate as a correctly rounded f32 exp up to one ulp.
+// accumulation), with expF32.
 func expSubF32(x []float32, m float32) float32 {
 	var s float32
 	for i, v := range x {
-		e := float32(math.Exp(float64(v - m)))
+		e := expF32(v - m)
 		x[i] = e
 		s += e
 	}
@@ -64,7 +63,7 @@ func expSubF32(x []float32, m float32) float32 {
 // siluF32 computes x[i] = x[i]·sigmoid(x[i]) = x[i] / (1 + exp(-x[i])).
 func siluF32(x []float32) {
 	for i, v := range x {
-		x[i] = float32(float64(v) / (1 + math.Exp(-float64(v))))
+		x[i] = v / (1 + expF32(-v))
 	}
 }
 
@@ -73,9 +72,45 @@ func siluF32(x []float32) {
 func swigluF32(dst, gate, up []float32) {
 	gate, up = gate[:len(dst)], up[:len(dst)]
 	for i, g := range gate {
-		z := float64(g)
-		dst[i] = float32(z/(1+math.Exp(-z))) * up[i]
+		dst[i] = g / (1 + expF32(-g)) * up[i]
 	}
+}
+
+// Constants of expF32 (Cephes' expf).
+const (
+	expHi    = 88.3762626647949  // above: +Inf (keeps 2^n normal)
+	expLo    = -87.3365447505531 // below: 0 (no subnormal results)
+	expLog2e = 1.44269504088896341
+	expLn2Hi = 0.693359375 // ln 2 split so that n·expLn2Hi is exact
+	expLn2Lo = -2.12194440e-4
+	expRound = 12582912 // 1.5·2²³: adding it rounds to an integer
+)
+
+// expF32 returns e^x in f32 within about 2 ulp: x = n·ln2 + r with |r| <=
+// ln2/2, e^r by Cephes' degree-6 polynomial, times 2^n. Results below
+// e^-87.34 are 0, above e^88.38 +Inf; NaN gives NaN. Every product is
+// rounded before it is added (no fused multiply-add), so all architectures
+// give the same bits.
+func expF32(x float32) float32 {
+	if !(x > expLo) {
+		if x != x {
+			return x
+		}
+		return 0
+	}
+	if x > expHi {
+		return float32(math.Inf(1))
+	}
+	n := float32(float32(x*expLog2e)+expRound) - expRound
+	r := float32(x-float32(n*expLn2Hi)) - float32(n*expLn2Lo)
+	p := float32(1.9875691500e-4)
+	p = float32(p*r) + 1.3981999507e-3
+	p = float32(p*r) + 8.3334519073e-3
+	p = float32(p*r) + 4.1665795894e-2
+	p = float32(p*r) + 1.6666665459e-1
+	p = float32(p*r) + 5.0000001201e-1
+	y := float32(float32(float32(p*r)*r)+r) + 1
+	return y * math.Float32frombits(uint32(int32(n)+127)<<23)
 }
 
 // geluTanhF32 computes the tanh approximation of GELU in place:

@@ -13,31 +13,40 @@ import (
 )
 
 func init() {
-	register(&command{name: "bench", summary: "measure kernels and models (gemm)", run: runBench})
+	register(&command{name: "bench", summary: "measure kernels and models (gemm, llm, prune, dit)", run: runBench})
 }
 
 const benchAbout = `Measures pare on this machine. Sub-commands:
 
   gemm   C = A·Bᵀ for square sizes and LLM shapes (m=512 tokens, n=k=2048;
          and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
+  llm    prefill tokens/s of a Llama model (tiny, llama-100m or a folder).
+  prune  seconds to prune a model per method, with calibration windows.
+  dit    seconds of one denoising step of a DiT per precision and batch.
 
-Every measurement is the best of repeated calls after a warm-up (the median
-is in the JSON too). Ops are counted as 2·m·n·k for every dtype. Compare with
+Every gemm measurement is the best of repeated calls after a warm-up (the
+median is in the JSON too); a dit step is the median. Ops are counted as 2·m·n·k for every dtype. Compare with
 a peer in the same run, e.g. bench/peers/numpy_gemm.py (OpenBLAS).`
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlags("bench", "pare bench gemm [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
+		fs := newFlags("bench", "pare bench gemm|llm|prune|dit [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		return usagef("bench: name what to measure: gemm")
+		return usagef("bench: name what to measure: gemm, llm, prune or dit")
 	}
 	switch args[0] {
 	case "gemm":
 		return runBenchGEMM(ctx, args[1:])
+	case "llm":
+		return runBenchLLM(ctx, args[1:])
+	case "prune":
+		return runBenchPrune(ctx, args[1:])
+	case "dit":
+		return runBenchDiT(ctx, args[1:])
 	}
-	return usagef("bench: unknown benchmark %q (have: gemm)", args[0])
+	return usagef("bench: unknown benchmark %q (have: gemm, llm, prune, dit)", args[0])
 }
 
 func runBenchGEMM(ctx context.Context, args []string) error {
