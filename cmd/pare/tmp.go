@@ -640,7 +640,7 @@ func runTMPSearch(ctx context.Context, args []string) error {
 		return err
 	}
 	prepare := append(append([]tmp.Precision(nil), ladder...), vsPrec)
-	if _, ok := prof.Seconds[tensor.PrecBF16]; !ok && *profile == "" {
+	if *profile == "" { // bf16 is timed for the speed-ups against it
 		prepare = append(prepare, tensor.PrecBF16)
 	}
 	ev, err := df.evaluator(ctx, m, labels, prepare)
@@ -731,12 +731,12 @@ func runTMPSearch(ctx context.Context, args []string) error {
 		rows = append(rows, gridRow{name, s})
 	}
 	addRow("search", res.Schedule)
-	bestUniform, haveUniform := bestPoint(points, "uniform", true)
+	bestUniform, haveUniform := bestPoint(points, "uniform", *speedup != 0)
 	if haveUniform {
 		addRow(bestUniform.Name, bestUniform.Schedule)
 	}
 	for _, method := range []string{"high-first", "high-last", "random", "exhaustive"} {
-		if p, ok := bestPoint(points, method, true); ok {
+		if p, ok := bestPoint(points, method, *speedup != 0); ok {
 			addRow(p.Name, p.Schedule)
 		}
 	}
@@ -852,18 +852,26 @@ func baselineRuns(ladder []tmp.Precision, steps, random int) int {
 	return n
 }
 
-// bestPoint is the point of a method with the highest SSIM, among those
-// meeting the target if any does (and meetOnly).
-func bestPoint(points []tmp.Point, method string, meetOnly bool) (tmp.Point, bool) {
+// bestPoint is the best point of a method: those meeting the target first,
+// then the highest SSIM (speed target) or the highest predicted speed-up
+// (quality target, ties by SSIM).
+func bestPoint(points []tmp.Point, method string, speedTarget bool) (tmp.Point, bool) {
 	var best tmp.Point
 	found := false
 	for _, p := range points {
 		if p.Method != method {
 			continue
 		}
-		better := !found || p.Quality.SSIM > best.Quality.SSIM
-		if found && meetOnly && p.MeetsTarget != best.MeetsTarget {
+		better := false
+		switch {
+		case !found:
+			better = true
+		case p.MeetsTarget != best.MeetsTarget:
 			better = p.MeetsTarget
+		case !speedTarget && p.PredictedSpeedup != best.PredictedSpeedup:
+			better = p.PredictedSpeedup > best.PredictedSpeedup
+		default:
+			better = p.Quality.SSIM > best.Quality.SSIM
 		}
 		if better {
 			best, found = p, true
@@ -873,19 +881,27 @@ func bestPoint(points []tmp.Point, method string, meetOnly bool) (tmp.Point, boo
 }
 
 // matchedVerdict compares the search with the best uniform schedule that
-// meets the same target.
+// meets the same target: in SSIM for a speed target, in predicted speed
+// for a quality target.
 func matchedVerdict(r tmp.SearchResult, u tmp.Point, ok bool) string {
 	if !ok {
 		return "No uniform baseline was measured."
 	}
+	speed := r.TargetSpeedup > 0
 	if !u.MeetsTarget {
 		return fmt.Sprintf("No uniform precision meets the target; the search reaches SSIM %s at %.2f× (predicted).", tmp.FormatSSIM(r.Quality.SSIM), r.PredictedSpeedup)
 	}
+	a, b := r.Quality.SSIM, u.Quality.SSIM
+	if !speed {
+		a, b = r.PredictedSpeedup, u.PredictedSpeedup
+	}
 	cmp := "beats"
 	switch {
-	case r.Quality.SSIM < u.Quality.SSIM:
+	case !r.MeetsTarget:
+		cmp = "misses the target (measured), unlike"
+	case a < b:
 		cmp = "falls short of"
-	case r.Quality.SSIM == u.Quality.SSIM:
+	case a == b:
 		cmp = "ties"
 	}
 	return fmt.Sprintf("At the same target the search (SSIM %s, %.2f× predicted, %.2f× measured) %s the best uniform schedule meeting it, %s (SSIM %s, %.2f× predicted, %.2f× measured).",

@@ -98,6 +98,15 @@ func TestTMPCommands(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != 2*16*2 || b.Dy() != len(doc.GridRows)*16*2 || len(doc.GridRows) < 3 {
 		t.Errorf("grid %v for %d rows", b, len(doc.GridRows))
 	}
+	// A quality target, no baselines, no folder.
+	clock := "wall"
+	if haveCPUClock {
+		clock = "cpu"
+	}
+	if err := runTMP(ctx, []string{"search", "--model", model, "--steps", "3", "--seeds", "1", "--labels", "0", "--precisions", "f32,bf16,int8",
+		"--min-ssim", "0.99", "--baselines=false", "--profile", fake, "--clock", clock, "--json"}); err != nil {
+		t.Fatal(err)
+	}
 	// The folder exists now.
 	if err := runTMP(ctx, args); err == nil || !strings.Contains(err.Error(), "--force") {
 		t.Errorf("existing folder: %v", err)

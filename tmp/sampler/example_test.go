@@ -40,4 +40,3 @@ func ExampleSample() {
 	// sampler.WritePNG("grid.png", grid) would write it.
 	// Output: 256 values, 16 × 16 grid
 }
-
