@@ -22,11 +22,14 @@ const benchAbout = `Measures pare on this machine. Sub-commands:
          and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
   llm    prefill tokens/s of a Llama model (tiny, llama-100m or a folder).
   prune  seconds to prune a model per method, with calibration windows.
-  dit    seconds of one denoising step of a DiT per precision and batch.
+  dit    seconds of one denoising step of a DiT with classifier-free
+         guidance, per precision and batch (the tiny model, DiT-S/2 on
+         32×32×4 latents or a folder); see pare bench dit --help.
 
 Every gemm measurement is the best of repeated calls after a warm-up (the
-median is in the JSON too); a dit step is the median. Ops are counted as 2·m·n·k for every dtype. Compare with
-a peer in the same run, e.g. bench/peers/numpy_gemm.py (OpenBLAS).`
+median is in the JSON too); a dit step is the median. Ops are counted as
+2·m·n·k for every dtype. Compare with a peer in the same run, e.g.
+bench/peers/numpy_gemm.py (OpenBLAS) or bench/peers/torch_dit.py.`
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {

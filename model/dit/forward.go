@@ -108,7 +108,7 @@ func (m *Model) Forward(x []float32, n int, t []float32, y []int, opt Options) (
 		mlp    = ws.buf(&ws.mlp, rows*mh)
 		heads  = cfg.NumHeads
 	)
-	rs := rowSet{tok: tok, h: h, ones: ws.ones(h)}
+	rs := rowSet{tok: tok, h: h, zeros: ws.zeros(h)}
 	// Every modulation depends on c only: [n][6h] per block, the final
 	// layer's [n][2h] after them, scale chunks turned into 1 + scale.
 	depth := len(m.Blocks)

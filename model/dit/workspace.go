@@ -1,7 +1,6 @@
 package dit
 
 import (
-	"math"
 	"runtime"
 	"sync"
 
@@ -14,7 +13,7 @@ import (
 // before it is read.
 type workspace struct {
 	patches, hs, freq, t1, cond, mod, ln, qkv, att, branch, mlp, pred []float32
-	onesBuf                                                           []float32
+	zerosBuf                                                          []float32
 }
 
 // workspaces recycles workspaces between calls (and between models: a
@@ -32,15 +31,12 @@ func (ws *workspace) buf(slot *[]float32, n int) []float32 {
 	return *slot
 }
 
-// ones returns n ones (a row mean is a dot product with them).
-func (ws *workspace) ones(n int) []float32 {
-	if len(ws.onesBuf) < n {
-		ws.onesBuf = make([]float32, n)
-		for i := range ws.onesBuf {
-			ws.onesBuf[i] = 1
-		}
+// zeros returns n zeros.
+func (ws *workspace) zeros(n int) []float32 {
+	if len(ws.zerosBuf) < n {
+		ws.zerosBuf = make([]float32, n)
 	}
-	return ws.onesBuf[:n]
+	return ws.zerosBuf[:n]
 }
 
 // parallelRows calls fn on blocks of rows [r0, r1) in parallel: about four
@@ -71,57 +67,31 @@ func (m modulation) chunk(b, j, h int) []float32 {
 // rowSet describes the token rows of a batch: tok rows per image, h wide.
 type rowSet struct {
 	tok, h int
-	ones   []float32 // h ones
+	zeros  []float32 // h zeros, the bias of a Linear without one
 }
 
 // gatedAddLN is the residual update of a DiT branch fused with the layer
 // norm and modulation of the next one, row by row:
 //
 //	x += gate·(branch + bias)                    (skipped when branch is nil)
-//	ln = layernorm(x)·(1 + scale) + shift
+//	ln = layernorm(x)·(1 + scale) + shift        (eps 1e-6)
 //
 // gate is chunk gate of gm, shift and 1 + scale chunks shift and shift+1
-// of lm, for the image of each row. Each step is rounded to f32 as PyTorch
-// does (no fused multiply-add in the update).
+// of lm, for the image of each row.
 func (rs rowSet) gatedAddLN(x, branch, bias []float32, gm modulation, gate int, ln []float32, lm modulation, shift int) {
 	h := rs.h
 	rows := len(x) / h
+	if branch != nil && bias == nil {
+		bias = rs.zeros
+	}
 	parallelRows(rows, h, func(r0, r1 int) {
 		for r := r0; r < r1; r++ {
 			b := r / rs.tok
 			xr := x[r*h : (r+1)*h]
 			if branch != nil {
-				yr := branch[r*h : (r+1)*h]
-				g := gm.chunk(b, gate, h)
-				if bias != nil {
-					bias := bias[:h]
-					for i, v := range yr {
-						xr[i] += float32(g[i] * (v + bias[i]))
-					}
-				} else {
-					for i, v := range yr {
-						xr[i] += float32(g[i] * v)
-					}
-				}
+				simd.GatedAdd(xr, gm.chunk(b, gate, h), branch[r*h:(r+1)*h], bias)
 			}
-			rs.lnModulate(ln[r*h:(r+1)*h], xr, lm.chunk(b, shift, h), lm.chunk(b, shift+1, h))
+			simd.LayerNormModulate(ln[r*h:(r+1)*h], xr, lm.chunk(b, shift, h), lm.chunk(b, shift+1, h), 1e-6)
 		}
 	})
-}
-
-// lnModulate sets dst = layernorm(x)·scale1 + shift for one row
-// (LayerNorm without affine parameters, eps 1e-6, the variance of the
-// centred row).
-func (rs rowSet) lnModulate(dst, x, shift, scale1 []float32) {
-	h := len(x)
-	mean := simd.Dot(x, rs.ones) / float32(h)
-	for i, v := range x {
-		dst[i] = v - mean
-	}
-	variance := simd.Dot(dst, dst) / float32(h)
-	inv := float32(1 / math.Sqrt(float64(variance+1e-6)))
-	shift, scale1 = shift[:h], scale1[:h]
-	for i, v := range dst {
-		dst[i] = float32(v*inv)*scale1[i] + shift[i]
-	}
 }
