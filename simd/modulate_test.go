@@ -44,9 +44,9 @@ func checkLNMod(t *testing.T, what string, got []float32, x, shift, scale1 []flo
 }
 
 func TestLayerNormModulate(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(9, 10))
-		for _, n := range sweepLens(70) {
+		for _, n := range f32Lens(70) {
 			if n == 0 {
 				continue
 			}
@@ -61,7 +61,7 @@ func TestLayerNormModulate(t *testing.T) {
 					shift[i] = float32(r.NormFloat64() * 0.3)
 					scale1[i] = float32(1 + r.NormFloat64()*0.3)
 				}
-				dst, ok := guarded(n, off)
+				dst, ok := f32Guarded(n, off)
 				LayerNormModulate(dst, x, shift, scale1, 1e-6)
 				if !ok() {
 					t.Fatalf("n=%d: LayerNormModulate wrote outside dst", n)
@@ -97,16 +97,16 @@ func TestLayerNormModulate(t *testing.T) {
 }
 
 func TestGatedAdd(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(11, 12))
-		for _, n := range sweepLens(70) {
+		for _, n := range f32Lens(70) {
 			for off := 0; off < 4; off++ {
-				x, ok := guarded(n, off)
-				randFill(r, x)
+				x, ok := f32Guarded(n, off)
+				f32Fill(r, x)
 				g, y, b := make([]float32, n), make([]float32, n), make([]float32, n)
-				randFill(r, g)
-				randFill(r, y)
-				randFill(r, b)
+				f32Fill(r, g)
+				f32Fill(r, y)
+				f32Fill(r, b)
 				in := append([]float32(nil), x...)
 				GatedAdd(x, g, y, b)
 				if !ok() {
