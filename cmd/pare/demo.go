@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,7 +71,7 @@ Then open the web page with: pare serve`)
 	}
 
 	fmt.Println("\n== 2. Temporal mixed precision for the tiny diffusion model")
-	if err := demoTMP(ctx, strconv.FormatFloat(*target, 'g', -1, 64), files); err != nil {
+	if err := demoTMP(ctx, *target, files); err != nil {
 		return err
 	}
 
