@@ -661,3 +661,27 @@ func jacobiEigen(a [][]float64) ([]float64, [][]float64) {
 	}
 	return vals, v
 }
+
+// MeanMaskIoU is the IoU of the zero patterns of two models' Linears,
+// pooled over every Linear of every block.
+func MeanMaskIoU(a, b *llama.Model) float64 {
+	var inter, union int
+	for i := range a.Blocks {
+		for _, name := range llama.LinearNames {
+			wa, wb := a.Blocks[i].Linear(name).W, b.Blocks[i].Linear(name).W
+			for j := range wa {
+				za, zb := wa[j] == 0, wb[j] == 0
+				if za && zb {
+					inter++
+				}
+				if za || zb {
+					union++
+				}
+			}
+		}
+	}
+	if union == 0 {
+		return 1
+	}
+	return float64(inter) / float64(union)
+}

@@ -49,6 +49,7 @@ func (h *Hessian) InverseFactor(percDamp float64, maxRetries int) (*InverseFacto
 	if math.IsNaN(percDamp) || math.IsInf(percDamp, 0) || percDamp < 0 {
 		return nil, fmt.Errorf("hessian %dx%d: damping %v", n, n, percDamp)
 	}
+	h.flush()
 	a, c := h.a, h.scale()
 	diag := make([]float64, n) // raw diagonal of S, restored at the end
 	for i := 0; i < n; i++ {

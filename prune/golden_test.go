@@ -90,7 +90,8 @@ func TestGolden(t *testing.T) {
 				t.Errorf("Magnitude mask differs")
 			}
 			if c.Hessian != nil {
-				if e := relErr64(h.Matrix(), c.Hessian); e > 1e-12 {
+				// float32 chunk sums (see Hessian): not the float64 sum's bits.
+				if e := relErr64(h.Matrix(), c.Hessian); e > 1e-6 {
 					t.Errorf("H differs by %.3g", e)
 				}
 			}
@@ -102,10 +103,10 @@ func TestGolden(t *testing.T) {
 			for i, v := range f.U {
 				u[i] = float64(v)
 			}
-			if e := relErr64(u, c.Hinv); e > 1e-6 {
+			if e := relErr64(u, c.Hinv); e > 2e-4 {
 				t.Errorf("Hinv differs by %.3g", e)
 			}
-			if math.Abs(f.Damp-c.Damp) > 1e-12*c.Damp {
+			if math.Abs(f.Damp-c.Damp) > 1e-6*c.Damp {
 				t.Errorf("damp %v, want %v", f.Damp, c.Damp)
 			}
 			w := slices.Clone(c.W)

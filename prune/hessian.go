@@ -2,6 +2,7 @@ package prune
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/pare-ml/pare/tensor"
 )
@@ -13,28 +14,39 @@ import (
 //
 // The reference (SparseGPT.add_batch) keeps H in float32 as a running
 // average: H *= n/(n+b); n += b; x *= sqrt(2/n); H += x xᵀ. Mathematically
-// that is (2/N)·Σ x xᵀ; pare keeps the plain float64 sum S = Σ x xᵀ and
-// scales it by 2/N when H is read. Each entry adds its products one token
-// at a time in input order (a float32·float32 product is exact in
-// float64), so S does not depend on how the rows were split into Add calls
-// nor on the thread count, and it is the same on every architecture.
+// that is (2/N)·Σ x xᵀ; pare keeps the sum S = Σ x xᵀ in float64 and
+// scales it by 2/N when H is read.
+//
+// Tokens are taken in chunks of hessianChunk (256) consecutive tokens,
+// counted from the first one added: each chunk's Xᵀ X is a float32 GEMM
+// (tensor.GemmF32, so the SIMD kernels do the work) and is added to S in
+// float64. An entry of S thus carries the float32 rounding of sums of at
+// most 256 products (relative error about 16·2⁻²⁴ typically, 256·2⁻²⁴ at
+// worst, of Σ|x_i x_j| over the chunk), where the reference rounds a
+// running float32 sum over every token. Chunks are cut at the same tokens
+// however the rows are split into Add calls (rows wait in a buffer until a
+// chunk is full; reading H flushes it), and GemmF32 does not depend on
+// the thread count, so S is bit-identical for any split and GOMAXPROCS on
+// one machine and SIMD level; -tags purego and js/wasm give the same bits
+// (the generic kernel rounds every product).
 //
 // Storage is one n×n float64 matrix (n = inputs): S in the lower triangle,
 // scratch space for InverseFactor above it, so a 4096-input layer takes
-// 128 MiB and a 14336-input one 1.5 GiB. A Hessian is not safe for
-// concurrent use.
+// 128 MiB and a 14336-input one 1.5 GiB; plus a chunk of rows and its
+// transpose in float32. A Hessian is not safe for concurrent use.
 type Hessian struct {
 	n       int
 	a       []float64 // lower triangle incl. diagonal: S; strict upper: scratch
 	samples int
 	tokens  int
-	xt      []float64 // scratch: a chunk of x transposed, [n][hessianChunk]
+	pend    []float32 // rows waiting for a full chunk, [pending][n]
+	pending int
 }
 
 const (
-	hessianChunk = 256 // tokens per pass over S
-	hessianRows  = 64  // rows of S per work item
-	hessianCols  = 64  // columns of S per cache block
+	hessianChunk = 256 // tokens per float32 GEMM
+	hessianBand  = 256 // rows of S per GEMM call
+	hessianCols  = 64  // columns per cache block (InverseFactor)
 )
 
 // NewHessian returns an empty Hessian for a layer with in inputs.
@@ -65,47 +77,53 @@ func (h *Hessian) AddBatch(x []float32, rows, samples int) {
 	if rows < 0 || samples < 0 || len(x) != rows*n {
 		panic(fmt.Sprintf("prune: Hessian.Add: %d values for %d rows of %d", len(x), rows, n))
 	}
-	if h.xt == nil && rows > 0 {
-		h.xt = make([]float64, n*hessianChunk)
+	if h.pend == nil && rows > 0 && n > 0 {
+		h.pend = make([]float32, hessianChunk*n)
 	}
-	for t0 := 0; t0 < rows; t0 += hessianChunk {
-		tn := min(hessianChunk, rows-t0)
-		xt := h.xt[:n*tn]
-		for t := 0; t < tn; t++ {
-			for j, v := range x[(t0+t)*n : (t0+t+1)*n] {
-				xt[j*tn+t] = float64(v)
-			}
+	for t := 0; t < rows && n > 0; {
+		take := min(hessianChunk-h.pending, rows-t)
+		copy(h.pend[h.pending*n:], x[t*n:(t+take)*n])
+		h.pending += take
+		t += take
+		if h.pending == hessianChunk {
+			h.flush()
 		}
-		h.rankUpdate(xt, tn)
 	}
 	h.samples += samples
 	h.tokens += rows
 }
 
-// rankUpdate adds Xᵀ X to the lower triangle of S, xt [n][k] holding k
-// tokens transposed. Work items are bands of rows, the longest first.
-func (h *Hessian) rankUpdate(xt []float64, k int) {
-	n := h.n
-	items := (n + hessianRows - 1) / hessianRows
-	tensor.Parallel(items, 0, func(it int) {
-		r0 := (items - 1 - it) * hessianRows
-		r1 := min(r0+hessianRows, n)
-		// Columns left of the band, a cache block at a time.
-		for c0 := 0; c0 < r0; c0 += hessianCols {
-			c1 := min(c0+hessianCols, r0)
-			ntRect(r1-r0, c1-c0, k, xt[r0*k:], k, xt[c0*k:], k, h.a[r0*n+c0:], n, false)
-		}
-		// The band's own triangle, four rows at a time.
-		for q0 := r0; q0 < r1; q0 += 4 {
-			q1 := min(q0+4, r1)
-			ntRect(q1-q0, q0-r0, k, xt[q0*k:], k, xt[r0*k:], k, h.a[q0*n+r0:], n, false)
-			for r := q0; r < q1; r++ {
-				for c := q0; c <= r; c++ {
-					h.a[r*n+c] = dot(h.a[r*n+c], xt[r*k:(r+1)*k], xt[c*k:(c+1)*k])
-				}
+// flush adds the pending rows' Xᵀ X to S.
+func (h *Hessian) flush() {
+	k, n := h.pending, h.n
+	if k == 0 {
+		return
+	}
+	h.pending = 0
+	xt := getF32(n * k) // the chunk transposed, [n][k]
+	defer putF32(xt)
+	tensor.Parallel((n+63)/64, 0, func(it int) {
+		for t := 0; t < k; t++ {
+			row := h.pend[t*n : (t+1)*n]
+			for j := it * 64; j < min(n, it*64+64); j++ {
+				xt[j*k+t] = row[j]
 			}
 		}
 	})
+	g := getF32(min(hessianBand, n) * n)
+	defer putF32(g)
+	// Bands of rows, each with the columns up to its last row.
+	for r0 := 0; r0 < n; r0 += hessianBand {
+		r1 := min(r0+hessianBand, n)
+		tensor.GemmF32(r1-r0, r1, k, xt[r0*k:], k, xt, k, g, r1)
+		tensor.Parallel(r1-r0, 0, func(i int) {
+			r := r0 + i
+			dst := h.a[r*n : r*n+r+1]
+			for j, v := range g[i*r1 : i*r1+r+1] {
+				dst[j] += float64(v)
+			}
+		})
+	}
 }
 
 // scale is the reference's normalisation 2/N.
@@ -118,6 +136,7 @@ func (h *Hessian) Matrix() []float64 {
 	if h.samples == 0 {
 		return nil
 	}
+	h.flush()
 	n, c := h.n, h.scale()
 	m := make([]float64, n*n)
 	for i := 0; i < n; i++ {
@@ -132,5 +151,18 @@ func (h *Hessian) Matrix() []float64 {
 // Reset empties h for reuse with another layer of the same size.
 func (h *Hessian) Reset() {
 	clear(h.a)
+	h.pending = 0
 	h.samples, h.tokens = 0, 0
 }
+
+// f32Pool recycles float32 scratch of the Hessian.
+var f32Pool sync.Pool
+
+func getF32(n int) []float32 {
+	if p, ok := f32Pool.Get().(*[]float32); ok && cap(*p) >= n {
+		return (*p)[:n]
+	}
+	return make([]float32, n)
+}
+
+func putF32(s []float32) { f32Pool.Put(&s) }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/pare-ml/pare/simd"
 )
 
 // naiveHessian is (2/samples)·Σ x xᵀ with every entry summed token by token.
@@ -29,24 +31,58 @@ func naiveHessian(x []float32, rows, in, samples int) []float64 {
 	return h
 }
 
-func TestHessianExact(t *testing.T) {
-	for _, in := range []int{1, 3, 5, 67, 130} {
-		for _, rows := range []int{1, 7, 300} {
-			x := calibData(uint64(in*1000+rows), rows, in)
-			h := NewHessian(in)
-			h.AddBatch(x, rows, 3)
-			want := naiveHessian(x, rows, in, 3)
-			if got := h.Matrix(); !slices.Equal(got, want) {
-				t.Fatalf("in=%d rows=%d: H differs from the token-by-token sum", in, rows)
+// TestHessianAccuracy: H is the float64 token-by-token sum up to the
+// float32 rounding of chunks of hessianChunk tokens, at every SIMD level.
+func TestHessianAccuracy(t *testing.T) {
+	forLevels(t, func(t *testing.T) {
+		for _, c := range [][2]int{{1, 1}, {3, 600}, {5, 7}, {67, 300}, {130, 1}, {130, 270}, {257, 40}} {
+			in, rows := c[0], c[1]
+			{
+				x := calibData(uint64(in*1000+rows), rows, in)
+				h := NewHessian(in)
+				h.AddBatch(x, rows, 3)
+				want := naiveHessian(x, rows, in, 3)
+				abs := absHessian(x, rows, in, 3)
+				got := h.Matrix()
+				for i, w := range want {
+					// Each chunk's float32 sum errs by at most
+					// chunk·2⁻²⁴ of its Σ|x_a x_b|.
+					if e := math.Abs(got[i] - w); e > hessianChunk*0x1p-24*abs[i] {
+						t.Fatalf("in=%d rows=%d: H[%d] = %v, want %v (error %.3g, bound %.3g)",
+							in, rows, i, got[i], w, e, hessianChunk*0x1p-24*abs[i])
+					}
+				}
 			}
 		}
+	})
+}
+
+// absHessian is naiveHessian of |x|: the scale of each entry's rounding.
+func absHessian(x []float32, rows, in, samples int) []float64 {
+	ax := make([]float32, len(x))
+	for i, v := range x {
+		ax[i] = float32(math.Abs(float64(v)))
+	}
+	return naiveHessian(ax, rows, in, samples)
+}
+
+// forLevels runs fn at every SIMD level runnable here.
+func forLevels(t *testing.T, fn func(t *testing.T)) {
+	for _, l := range simd.Levels() {
+		restore := simd.SetLevel(l)
+		t.Run(l.String(), fn)
+		restore()
 	}
 }
 
 // TestHessianBatchSplit: adding rows in one batch or in several gives the
-// same H; each entry sums in token order, so it is bit-identical (the
-// reference's running average only holds this to rounding).
+// same H, bit for bit, at any GOMAXPROCS: chunks are cut at the same tokens
+// (the reference's running average only holds this to rounding).
 func TestHessianBatchSplit(t *testing.T) {
+	forLevels(t, testHessianBatchSplit)
+}
+
+func testHessianBatchSplit(t *testing.T) {
 	in, rows := 70, 600
 	x := calibData(21, rows, in)
 	one := NewHessian(in)
@@ -236,10 +272,12 @@ func TestInverseFactor(t *testing.T) {
 	if !slices.Equal(h.Matrix(), before) {
 		t.Fatal("InverseFactor changed the Hessian")
 	}
-	// The Hessian keeps accumulating after a factorisation.
+	// The Hessian keeps accumulating after a factorisation (which, like
+	// Matrix, closes the current chunk of tokens).
 	h.Add(x[:in], 1)
 	h2 := NewHessian(in)
 	h2.AddBatch(x, 100, 4)
+	h2.Matrix()
 	h2.Add(x[:in], 1)
 	if !slices.Equal(h.Matrix(), h2.Matrix()) {
 		t.Fatal("Add after InverseFactor differs")

@@ -5,10 +5,16 @@ package prune
 // as (slice, leading dimension) and only ever form A·Bᵀ ("NT"), so both
 // operands are read along contiguous rows.
 //
-// Every product is rounded before it is added (T(x*y)), which keeps the Go
-// compiler from fusing it into an FMA: the results are bit-identical on
-// amd64, arm64 and wasm, and each output sums its terms in p order, so
-// splitting the work over goroutines changes nothing.
+// At the Generic SIMD level every product is rounded before it is added
+// (T(x*y)), which keeps the Go compiler from fusing it into an FMA: the
+// results are bit-identical on amd64, arm64 and wasm, and each output sums
+// its terms in p order. On SIMD levels the float64 tiles run on
+// simd.DotTileF64 (lanes and fused multiply-add): deterministic for the
+// level, but not the generic bits. Either way an output's sum depends only
+// on its row of A and row of B, so splitting the work over goroutines
+// changes nothing.
+
+import "github.com/pare-ml/pare/simd"
 
 type float interface{ ~float32 | ~float64 }
 
@@ -56,6 +62,10 @@ func dot[T float](acc T, a, b []T) T {
 // A[i,p] is a[i*lda+p], B[j,p] is b[j*ldb+p], C[i,j] is c[i*ldc+j].
 func ntRect[T float](m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int, sub bool) {
 	if m <= 0 || n <= 0 {
+		return
+	}
+	if a64, ok := any(a).([]float64); ok && simd.CPU.Level != simd.Generic && k >= 8 {
+		ntRectF64(m, n, k, a64, lda, any(b).([]float64), ldb, any(c).([]float64), ldc, sub)
 		return
 	}
 	var t [8]T
@@ -112,4 +122,39 @@ func ntEntry[T float](c T, a, b []T, sub bool) T {
 		return c - dot(0, a, b)
 	}
 	return dot(c, a, b)
+}
+
+// ntRectF64 is ntRect for float64 on simd.DotTileF64: each tile's sums
+// start from zero and are then added to (or subtracted from) C.
+func ntRectF64(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, sub bool) {
+	var t [8]float64
+	i := 0
+	for ; i+4 <= m; i += 4 {
+		j := 0
+		for ; j+2 <= n; j += 2 {
+			simd.DotTileF64(k, a[i*lda:], lda, b[j*ldb:], ldb, &t)
+			for r := 0; r < 4; r++ {
+				cr := c[(i+r)*ldc+j : (i+r)*ldc+j+2]
+				if sub {
+					cr[0], cr[1] = cr[0]-t[2*r], cr[1]-t[2*r+1]
+				} else {
+					cr[0], cr[1] = cr[0]+t[2*r], cr[1]+t[2*r+1]
+				}
+			}
+		}
+		if j < n {
+			bj := b[j*ldb : j*ldb+k]
+			for r := 0; r < 4; r++ {
+				cr := c[(i+r)*ldc+j:]
+				cr[0] = ntEntry(cr[0], a[(i+r)*lda:(i+r)*lda+k], bj, sub)
+			}
+		}
+	}
+	for ; i < m; i++ {
+		ai := a[i*lda : i*lda+k]
+		ci := c[i*ldc : i*ldc+n]
+		for j := range ci {
+			ci[j] = ntEntry(ci[j], ai, b[j*ldb:j*ldb+k], sub)
+		}
+	}
 }

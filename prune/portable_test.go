@@ -3,7 +3,10 @@ package prune
 import (
 	"hash/fnv"
 	"math"
+	"slices"
 	"testing"
+
+	"github.com/pare-ml/pare/simd"
 )
 
 // portableData uses only exactly rounded arithmetic (no math.Exp, whose
@@ -22,11 +25,16 @@ func portableData(seed uint64, n int, spread bool) []float32 {
 	return x
 }
 
-// TestPortableBits: the Hessian, its inverse factor, Wanda's mask and
-// SparseGPT's weights have the same bits on amd64, arm64 and wasm (and with
-// -tags purego): every product is rounded before it is added, so no FMA
-// fusion changes them. The fingerprints were recorded on amd64.
+// TestPortableBits: at the Generic SIMD level (what -tags purego and
+// js/wasm run) the Hessian, its inverse factor, Wanda's mask and
+// SparseGPT's weights have the same bits on every architecture: the
+// portable kernels round every product before adding it, so no FMA fusion
+// changes them, and the browser reproduces a purego build. (The SIMD
+// levels use fused multiply-add in the GEMMs; their results are
+// bit-identical across GOMAXPROCS on one machine and level, see
+// TestSIMDThreads.) The fingerprint was recorded on amd64.
 func TestPortableBits(t *testing.T) {
+	defer simd.SetLevel(simd.Generic)()
 	out, in, rows := 24, 96, 150
 	x := portableData(1, rows*in, true)
 	// A few dominant directions: repeat scaled copies of the first rows.
@@ -73,8 +81,39 @@ func TestPortableBits(t *testing.T) {
 	}
 	dense := portableData(2, out*in, false)
 	put(math.Float64bits(ReconstructionError(dense, make([]float32, out*in), out, in, x, rows)))
-	const want uint64 = 0x8e5078fd7e1ff57b
+	const want uint64 = 0x20521a3ced41ce18
 	if got := fp.Sum64(); got != want {
 		t.Errorf("fingerprint %#x, want %#x", got, want)
 	}
+}
+
+// TestSIMDThreads: at every SIMD level the Hessian, the inverse factor and
+// SparseGPT's weights are bit-identical at any GOMAXPROCS.
+func TestSIMDThreads(t *testing.T) {
+	forLevels(t, func(t *testing.T) {
+		out, in, rows := 24, 150, 300
+		x := portableData(3, rows*in, true)
+		w0 := portableData(4, out*in, false)
+		var firstH []float64
+		var firstU, firstW []float32
+		withProcs(t, func(procs int) {
+			h := NewHessian(in)
+			h.AddBatch(x, rows, 5)
+			f, err := h.InverseFactor(0.01, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := slices.Clone(w0)
+			if _, err := SparseGPTFactor(w, out, in, f, Unstructured(0.5), SparseGPTOptions{BlockSize: 64}); err != nil {
+				t.Fatal(err)
+			}
+			if firstH == nil {
+				firstH, firstU, firstW = h.Matrix(), f.U, w
+				return
+			}
+			if !slices.Equal(h.Matrix(), firstH) || !equalF32Bits(f.U, firstU) || !equalF32Bits(w, firstW) {
+				t.Fatalf("GOMAXPROCS=%d: results differ from GOMAXPROCS=1", procs)
+			}
+		})
+	})
 }

@@ -3,6 +3,7 @@ package prune
 import (
 	"fmt"
 
+	"github.com/pare-ml/pare/simd"
 	"github.com/pare-ml/pare/tensor"
 )
 
@@ -74,8 +75,10 @@ type SparseGPTResult struct {
 // zeroed whether masked or not.
 //
 // The sweep runs in float32 like the reference; rows are independent
-// within a block and run in parallel, with the same bits at any thread
-// count.
+// within a block and run in parallel, and the lazy batch update is one
+// tensor.GemmF32 per block (fused multiply-add on SIMD levels), so the
+// result has the same bits at any thread count on one machine and SIMD
+// level, and -tags purego and js/wasm agree.
 func SparseGPT(w []float32, out, in int, h *Hessian, p Pattern, opt SparseGPTOptions) (SparseGPTResult, error) {
 	opt = opt.withDefaults()
 	if err := checkSparseGPT(w, out, in, p, opt); err != nil {
@@ -113,6 +116,7 @@ func SparseGPTFactor(w []float32, out, in int, f *InverseFactor, p Pattern, opt 
 	errs := make([]float32, out*bs)            // Err of the block, [out][bs]
 	pt := make([]float32, (in-min(bs, in))*bs) // Hinv[i1:i2, i2:] transposed
 	keys := []uint64(nil)
+	var upd []float32 // Err·Hinv[i1:i2, i2:], [out][in−i2]
 	loss := make([]float64, out)
 	d := make([]float32, bs)
 	const rowsPerItem = 8
@@ -151,17 +155,27 @@ func SparseGPTFactor(w []float32, out, in int, f *InverseFactor, p Pattern, opt 
 		tensor.Parallel((out+rowsPerItem-1)/rowsPerItem, 0, func(it int) {
 			r0 := it * rowsPerItem
 			r1 := min(r0+rowsPerItem, out)
-			nonzero := false
 			for r := r0; r < r1; r++ {
 				e := errs[r*bs : r*bs+count]
-				if sweepRow(w[r*in+i1:r*in+i2], e, d[:count], u[i1*in+i1:], in, mask, r, i1, p, &loss[r]) {
-					nonzero = true
-				}
-			}
-			if nonzero && rest > 0 {
-				ntRect(r1-r0, rest, count, errs[r0*bs:], bs, pb, count, w[r0*in+i2:], in, true)
+				sweepRow(w[r*in+i1:r*in+i2], e, d[:count], u[i1*in+i1:], in, mask, r, i1, p, &loss[r])
 			}
 		})
+		// Lazy batch update W[:, i2:] −= Err·Hinv[i1:i2, i2:], one GEMM.
+		if rest > 0 {
+			if upd == nil {
+				upd = make([]float32, out*(in-min(bs, in)))
+			}
+			ub := upd[:out*rest]
+			tensor.GemmF32(out, rest, count, errs, bs, pb, count, ub, rest)
+			tensor.Parallel((out+rowsPerItem-1)/rowsPerItem, 0, func(it int) {
+				for r := it * rowsPerItem; r < min(out, (it+1)*rowsPerItem); r++ {
+					wr := w[r*in+i2 : (r+1)*in]
+					for j, v := range ub[r*rest : (r+1)*rest] {
+						wr[j] -= v
+					}
+				}
+			})
+		}
 		if opt.Progress != nil {
 			if err := opt.Progress(i2, in); err != nil {
 				return SparseGPTResult{}, err
@@ -207,11 +221,8 @@ func sweepRow(wr, e, d, hb []float32, ld int, mask Mask, r, i1 int, p Pattern, l
 		}
 		nonzero = true
 		*loss += float64(ei) * float64(ei)
-		h := hb[i*ld+i+1 : i*ld+count]
-		rest := wr[i+1:]
-		for j, v := range h {
-			rest[j] -= float32(ei * v)
-		}
+		// rest −= ei·h, each product rounded (simd.Axpy does not fuse).
+		simd.Axpy(-ei, hb[i*ld+i+1:i*ld+count], wr[i+1:count])
 	}
 	return nonzero
 }

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sync"
+
+	"github.com/pare-ml/pare/simd"
 )
 
 // AttentionParams describes one multi-head attention call.
@@ -39,9 +40,19 @@ type AttentionParams struct {
 //
 // Scores, softmax and the weighted sum are f32 with f32 accumulation; the
 // probabilities are normalised before the sum as PyTorch's eager attention
-// does. Work is split over (head, block of query rows) with Parallel, each
-// output row computed whole by one goroutine, so the result is
-// bit-identical for any GOMAXPROCS. Scratch is one score row per worker.
+// does.
+//
+// Both products run on the GEMM micro-kernel (simd.GemmF32Kernel): per
+// work item, a block of query rows of one head, S = Q·Kᵀ over the keys the
+// block can see (K packed once per key/value head), then the row softmax
+// (masked keys get probability 0), then O = P·V over keys in fixed blocks of
+// attnKeyBlock (V packed once per head as the kernel's Vᵀ panels). Every
+// score is one fused multiply-add chain over the head dimension and every
+// output the chain over a key block, blocks added in order, whatever rows
+// share a tile: so a row's result does not depend on how the queries were
+// blocked, how many there are or on GOMAXPROCS, and decoding one query at a
+// time gives the bits of the full causal pass. Work is split over (head,
+// block of query rows) with Parallel.
 //
 // Mismatched sizes panic: they are programming errors of the caller.
 func Attention(out, q, k, v []float32, p AttentionParams) {
@@ -58,38 +69,135 @@ func Attention(out, q, k, v []float32, p AttentionParams) {
 		qStride = p.Heads * d
 		kStride = p.KVHeads * d
 		group   = p.Heads / p.KVHeads
+		kn      = simd.GemmF32Kernel()
+		mr, nr  = kn.MR, kn.NR
 	)
+	if p.SeqK == 0 {
+		clear(out[:p.SeqQ*qStride]) // no keys: every output is an empty sum
+		return
+	}
 
-	// Enough query blocks per head to keep every thread busy.
+	// Pack K (NR-key panels over the head dimension) and V (Vᵀ in NR-wide
+	// panels of the head dimension, over the keys) once per kv head.
+	kPanels, vPanels := ceilDiv(p.SeqK, nr), ceilDiv(d, nr)
+	kSize, vSize := kPanels*nr*d, vPanels*nr*p.SeqK
+	packed := getF32(p.KVHeads * (kSize + vSize))
+	defer putF32(packed)
+	Parallel(p.KVHeads*(kPanels+vPanels), 0, func(item int) {
+		g, t := item/(kPanels+vPanels), item%(kPanels+vPanels)
+		kp := packed[g*kSize : (g+1)*kSize]
+		vp := packed[p.KVHeads*kSize+g*vSize : p.KVHeads*kSize+(g+1)*vSize]
+		if t < kPanels {
+			j := t * nr
+			simd.PackF32Panel(kp[t*nr*d:(t+1)*nr*d], k[j*kStride+g*d:], kStride, min(nr, p.SeqK-j), d, nr)
+			return
+		}
+		t -= kPanels
+		packVPanel(vp[t*nr*p.SeqK:(t+1)*nr*p.SeqK], v[g*d+t*nr:], kStride, p.SeqK, min(nr, d-t*nr), nr)
+	})
+
+	// Query blocks: a few MR-row panels, small enough that every thread
+	// gets several items.
 	threads := runtime.GOMAXPROCS(0)
-	blocks := (4*threads + p.Heads - 1) / p.Heads
-	blocks = min(max(blocks, 1), p.SeqQ)
-	blockRows := (p.SeqQ + blocks - 1) / blocks
-	blocks = (p.SeqQ + blockRows - 1) / blockRows
+	blockRows := roundUp(min(4*mr, p.SeqQ), mr)
+	for blockRows > mr && p.Heads*ceilDiv(p.SeqQ, blockRows) < 4*threads {
+		blockRows -= mr
+	}
+	blocks := ceilDiv(p.SeqQ, blockRows)
 
 	Parallel(p.Heads*blocks, 0, func(item int) {
-		h, b := item/blocks, item%blocks
+		// Causal blocks see more keys further down: hand those out first.
+		h, b := item%p.Heads, blocks-1-item/p.Heads
 		g := h / group
-		buf := getScores(p.SeqK)
-		defer scorePool.Put(buf)
-		for i := b * blockRows; i < min((b+1)*blockRows, p.SeqQ); i++ {
-			n := p.SeqK
-			if p.Causal {
-				n = p.QPos + i + 1
-			}
-			qi := q[i*qStride+h*d : i*qStride+(h+1)*d]
-			s := (*buf)[:n]
-			for j := range s {
-				s[j] = dotF32(qi, k[j*kStride+g*d:j*kStride+(g+1)*d]) * scale
-			}
-			softmaxRow(s)
-			oi := out[i*qStride+h*d : i*qStride+(h+1)*d]
-			clear(oi)
-			for j, pj := range s {
-				axpyF32(pj, v[j*kStride+g*d:j*kStride+(g+1)*d], oi)
+		i0 := b * blockRows
+		i1 := min(i0+blockRows, p.SeqQ)
+		keys := p.SeqK
+		if p.Causal {
+			keys = p.QPos + i1
+		}
+		attentionBlock(kn, out[i0*qStride+h*d:], q[i0*qStride+h*d:], qStride, i1-i0,
+			packed[g*kSize:(g+1)*kSize], packed[p.KVHeads*kSize+g*vSize:p.KVHeads*kSize+(g+1)*vSize],
+			p, i0, keys, scale)
+	})
+}
+
+// attnKeyBlock is the number of keys per step of O = P·V. It is fixed so
+// that a query row's sums are cut at the same keys however many keys its
+// block sees.
+const attnKeyBlock = 256
+
+// attentionBlock computes the output rows [i0, i0+rows) of one head: q and
+// out start at the block's first row (row stride ld), kp holds the head's K
+// panels and vp its Vᵀ panels (p.SeqK keys), and the block sees its first
+// keys keys.
+func attentionBlock(kn *simd.F32Kernel, out, q []float32, ld, rows int, kp, vp []float32, p AttentionParams, i0, keys int, scale float32) {
+	mr, nr, d := kn.MR, kn.NR, p.HeadDim
+	aPanels := ceilDiv(rows, mr)
+	ldS := roundUp(keys, nr)
+	ldO := roundUp(d, nr)
+	kb := min(attnKeyBlock, keys)
+	buf := getF32(aPanels*mr*(d+ldS+ldO) + aPanels*mr*kb)
+	defer putF32(buf)
+	qp, rest := buf[:aPanels*mr*d], buf[aPanels*mr*d:]
+	s, rest := rest[:aPanels*mr*ldS], rest[aPanels*mr*ldS:]
+	o, pp := rest[:aPanels*mr*ldO], rest[aPanels*mr*ldO:]
+
+	// S = Q·Kᵀ, full tiles straight into s.
+	for a := 0; a < aPanels; a++ {
+		r := a * mr
+		simd.PackF32Panel(qp[a*mr*d:(a+1)*mr*d], q[r*ld:], ld, min(mr, rows-r), d, mr)
+	}
+	for a := 0; a < aPanels; a++ {
+		ap := qp[a*mr*d : (a+1)*mr*d]
+		// Keys the panel's last row sees: tiles past them are not needed.
+		seen := keys
+		if p.Causal {
+			seen = min(keys, p.QPos+i0+min((a+1)*mr, rows))
+		}
+		for t := 0; t < ceilDiv(seen, nr); t++ {
+			kn.Run(d, ap, kp[t*nr*d:(t+1)*nr*d], s[a*mr*ldS+t*nr:], ldS, false)
+		}
+	}
+	// P = softmax(scale·S) per row, zero past the keys the row sees.
+	for i := 0; i < rows; i++ {
+		n := keys
+		if p.Causal {
+			n = p.QPos + i0 + i + 1
+		}
+		row := s[i*ldS : i*ldS+keys]
+		scaledSoftmaxRow(row[:n], scale)
+		clear(row[n:])
+	}
+	// O = P·V in key blocks, accumulated in o.
+	vPanels := ceilDiv(d, nr)
+	for k0 := 0; k0 < keys; k0 += attnKeyBlock {
+		k1 := min(k0+attnKeyBlock, keys)
+		w := k1 - k0
+		for a := 0; a < aPanels; a++ {
+			r := a * mr
+			simd.PackF32Panel(pp[a*mr*w:(a+1)*mr*w], s[r*ldS+k0:], ldS, min(mr, rows-r), w, mr)
+		}
+		for a := 0; a < aPanels; a++ {
+			ap := pp[a*mr*w : (a+1)*mr*w]
+			for t := 0; t < vPanels; t++ {
+				bp := vp[t*nr*p.SeqK+k0*nr : t*nr*p.SeqK+k1*nr]
+				kn.Run(w, ap, bp, o[a*mr*ldO+t*nr:], ldO, k0 > 0)
 			}
 		}
-	})
+	}
+	for i := 0; i < rows; i++ {
+		copy(out[i*ld:i*ld+d], o[i*ldO:i*ldO+d])
+	}
+}
+
+// packVPanel packs cols (at most w) columns of V, n rows with stride ld,
+// as one B panel of Vᵀ: dst[j*w+c] = v[j*ld+c], zero for cols <= c < w.
+func packVPanel(dst, v []float32, ld, n, cols, w int) {
+	for j := 0; j < n; j++ {
+		row := dst[j*w : (j+1)*w]
+		copy(row, v[j*ld:j*ld+cols])
+		clear(row[cols:])
+	}
 }
 
 // check panics on sizes that cannot describe an attention call.
@@ -105,17 +213,4 @@ func (p AttentionParams) check(nOut, nQ, nK, nV int) {
 		panic(fmt.Sprintf("tensor: Attention: out/q/k/v have %d/%d/%d/%d values, need %d/%d/%d/%d (%+v)",
 			nOut, nQ, nK, nV, qn, qn, kn, kn, p))
 	}
-}
-
-// scorePool recycles score rows between Attention work items.
-var scorePool sync.Pool
-
-// getScores returns a pooled buffer of at least n floats.
-func getScores(n int) *[]float32 {
-	if b, ok := scorePool.Get().(*[]float32); ok && cap(*b) >= n {
-		*b = (*b)[:n]
-		return b
-	}
-	b := make([]float32, n)
-	return &b
 }

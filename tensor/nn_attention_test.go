@@ -5,6 +5,8 @@ import (
 	"math"
 	"runtime"
 	"testing"
+
+	"github.com/pare-ml/pare/simd"
 )
 
 // attentionRef is the naive float64 attention of AttentionParams' doc.
@@ -90,23 +92,63 @@ func randQKV(seed uint64, p AttentionParams) (q, k, v []float32) {
 		randF32(rng, p.SeqK*p.KVHeads*p.HeadDim, 1)
 }
 
-func TestAttention(t *testing.T) {
-	for ci, c := range attentionCases {
-		q, k, v := randQKV(uint64(ci), c.p)
-		out, check := guarded(len(q), ci%4)
-		for i := range out {
-			out[i] = 123 // must be overwritten
-		}
-		Attention(out, q, k, v, c.p)
-		check(t)
-		assertAttention(t, c.name, out, attentionRef(q, k, v, c.p), v, 1e-5)
+// forLevels runs fn at every SIMD level runnable here (the GEMM
+// micro-kernel Attention uses differs per level).
+func forLevels(t *testing.T, fn func(t *testing.T)) {
+	for _, l := range simd.Levels() {
+		restore := simd.SetLevel(l)
+		t.Run(l.String(), fn)
+		restore()
 	}
+}
+
+func TestAttention(t *testing.T) {
+	forLevels(t, func(t *testing.T) {
+		for ci, c := range attentionCases {
+			q, k, v := randQKV(uint64(ci), c.p)
+			out, check := guarded(len(q), ci%4)
+			for i := range out {
+				out[i] = 123 // must be overwritten
+			}
+			Attention(out, q, k, v, c.p)
+			check(t)
+			assertAttention(t, c.name, out, attentionRef(q, k, v, c.p), v, 1e-5)
+		}
+	})
+}
+
+// TestAttentionLong covers more keys than one step of O = P·V
+// (attnKeyBlock) and query blocks of several kernel panels.
+func TestAttentionLong(t *testing.T) {
+	forLevels(t, func(t *testing.T) {
+		for _, p := range []AttentionParams{
+			{SeqQ: 300, SeqK: 300, Heads: 2, KVHeads: 1, HeadDim: 20, Causal: true},
+			{SeqQ: 37, SeqK: 600, Heads: 3, KVHeads: 3, HeadDim: 9},
+			{SeqQ: 5, SeqK: 520, Heads: 4, KVHeads: 2, HeadDim: 64, Causal: true, QPos: 515},
+		} {
+			q, k, v := randQKV(uint64(p.SeqK), p)
+			out, check := guarded(len(q), 1)
+			Attention(out, q, k, v, p)
+			check(t)
+			assertAttention(t, "long", out, attentionRef(q, k, v, p), v, 1e-5)
+		}
+	})
 }
 
 // TestAttentionDecode checks that decoding one token at a time against a
 // growing KV prefix gives the bits of the full causal pass.
 func TestAttentionDecode(t *testing.T) {
-	p := AttentionParams{SeqQ: 12, SeqK: 12, Heads: 4, KVHeads: 2, HeadDim: 16, Causal: true}
+	forLevels(t, testAttentionDecode)
+}
+
+func testAttentionDecode(t *testing.T) {
+	for _, seq := range []int{12, 290} {
+		testAttentionDecodeLen(t, seq)
+	}
+}
+
+func testAttentionDecodeLen(t *testing.T, seq int) {
+	p := AttentionParams{SeqQ: seq, SeqK: seq, Heads: 4, KVHeads: 2, HeadDim: 16, Causal: true}
 	q, k, v := randQKV(7, p)
 	full := make([]float32, len(q))
 	Attention(full, q, k, v, p)
@@ -121,14 +163,18 @@ func TestAttentionDecode(t *testing.T) {
 	}
 	// A chunk of 5 queries after a cached prefix of 7, too.
 	chunk := make([]float32, 5*w)
-	Attention(chunk, q[7*w:], k, v, AttentionParams{
-		SeqQ: 5, SeqK: 12, Heads: p.Heads, KVHeads: p.KVHeads, HeadDim: p.HeadDim, Causal: true, QPos: 7,
+	Attention(chunk, q[(seq-5)*w:], k, v, AttentionParams{
+		SeqQ: 5, SeqK: seq, Heads: p.Heads, KVHeads: p.KVHeads, HeadDim: p.HeadDim, Causal: true, QPos: seq - 5,
 	})
-	assertSame(t, "decode chunk", chunk, full[7*w:])
+	assertSame(t, "decode chunk", chunk, full[(seq-5)*w:])
 }
 
 // TestAttentionThreads checks bit-identical results at any GOMAXPROCS.
 func TestAttentionThreads(t *testing.T) {
+	forLevels(t, testAttentionThreads)
+}
+
+func testAttentionThreads(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for ci, c := range attentionCases {
 		q, k, v := randQKV(uint64(ci)+100, c.p)

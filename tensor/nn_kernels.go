@@ -49,34 +49,15 @@ func maxF32(x []float32) float32 {
 }
 
 // expSubF32 computes x[i] = exp(x[i] - m) and returns Σ x[i] (f32
-// accumulation). The exponential is evaluated in f64 and rounded, which is
-// at least as accurate as a correctly rounded f32 exp up to one ulp.
-func expSubF32(x []float32, m float32) float32 {
-	var s float32
-	for i, v := range x {
-		e := float32(math.Exp(float64(v - m)))
-		x[i] = e
-		s += e
-	}
-	return s
-}
+// accumulation): simd.ExpSum, a polynomial exponential within about 2 ulp.
+func expSubF32(x []float32, m float32) float32 { return simd.ExpSum(x, m) }
 
 // siluF32 computes x[i] = x[i]·sigmoid(x[i]) = x[i] / (1 + exp(-x[i])).
-func siluF32(x []float32) {
-	for i, v := range x {
-		x[i] = float32(float64(v) / (1 + math.Exp(-float64(v))))
-	}
-}
+func siluF32(x []float32) { simd.SiLUMul(x, x, nil) }
 
-// swigluF32 computes dst[i] = silu(gate[i])·up[i] for i < len(dst), one
-// element at a time so dst may alias gate or up.
-func swigluF32(dst, gate, up []float32) {
-	gate, up = gate[:len(dst)], up[:len(dst)]
-	for i, g := range gate {
-		z := float64(g)
-		dst[i] = float32(z/(1+math.Exp(-z))) * up[i]
-	}
-}
+// swigluF32 computes dst[i] = silu(gate[i])·up[i] for i < len(dst); dst
+// may be gate or up.
+func swigluF32(dst, gate, up []float32) { simd.SiLUMul(dst, gate, up) }
 
 // geluTanhF32 computes the tanh approximation of GELU in place:
 // x[i] = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).

@@ -43,3 +43,10 @@ func softmaxRow(x []float32) {
 	s := expSubF32(x, m)
 	scaleF32(1/s, x)
 }
+
+// scaledSoftmaxRow replaces x by softmax(scale·x), each product rounded to
+// f32 first (PyTorch's scores·scaling, then softmax).
+func scaledSoftmaxRow(x []float32, scale float32) {
+	scaleF32(scale, x)
+	softmaxRow(x)
+}

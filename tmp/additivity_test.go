@@ -27,7 +27,7 @@ func TestFitStats(t *testing.T) {
 }
 
 func TestAdditivity(t *testing.T) {
-	ladder := []Precision{"f32", "bf16", "int8"}
+	ladder := []Precision{pF32, pBF16, pInt8}
 	steps := 10
 	for _, tc := range []struct {
 		mode  string
@@ -86,7 +86,7 @@ func TestAdditivity(t *testing.T) {
 			t.Fatalf("round trip")
 		}
 	}
-	if _, err := Additivity(context.Background(), nil, AdditivityOptions{Steps: 4, Ladder: []Precision{"f32"}}); err == nil {
+	if _, err := Additivity(context.Background(), nil, AdditivityOptions{Steps: 4, Ladder: []Precision{pF32}}); err == nil {
 		t.Fatal("one-precision ladder accepted")
 	}
 }

@@ -12,9 +12,9 @@ func TestBaselinesSpeed(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	ctx := context.Background()
 	for inst := 0; inst < 20; inst++ {
-		ladder := []Precision{"f32", "int8"}
+		ladder := []Precision{pF32, pInt8}
 		if inst%2 == 1 {
-			ladder = []Precision{"f32", "bf16", "int4"}
+			ladder = []Precision{pF32, pBF16, pInt4}
 		}
 		steps := 3 + r.IntN(6)
 		s := newSynth(r, ladder, steps)
@@ -70,7 +70,7 @@ func TestBaselinesSpeed(t *testing.T) {
 func TestBaselinesQuality(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	ctx := context.Background()
-	ladder := []Precision{"f32", "int8"}
+	ladder := []Precision{pF32, pInt8}
 	steps := 8
 	s := newSynth(r, ladder, steps)
 	var tot float64

@@ -53,6 +53,7 @@ type knap struct {
 	active []bool      // [level] the search may use the level
 	meas   [][]float64 // [level][node] error, NaN when not measured
 	frozen [][]bool    // [level][node] a frontier node the budget cannot split
+	spread float64     // modeOptimistic: least share of its interval's mean error a step is assumed to carry
 }
 
 func newKnap(t *itree, cost []float64, active []bool) *knap {
@@ -84,7 +85,7 @@ func (k *knap) frontier(q, i int) bool {
 // dp modes.
 const (
 	modeStrict     = iota // only schedules made of measured nodes
-	modeOptimistic        // partial cover of an unfrozen frontier node costs no error
+	modeOptimistic        // partial cover of an unfrozen frontier node costs spread × its share of the error
 	modeBound             // partial cover of any frontier node costs no error
 )
 
@@ -130,19 +131,38 @@ func (k *knap) solve(mode int, tg knapTarget) solution {
 			cmin = k.cost[q]
 		}
 	}
-	// frozenAbove[q][i]: node i is pending at q below a frozen frontier.
+	// frozenAbove[q][i]: node i is pending at q below a frozen frontier;
+	// pendErr[q][i]: the error the optimistic modes charge for all of a
+	// pending node i at q (spread × its share of its frontier's error).
 	var frozenAbove [][]bool
+	pendErr := make([][]float64, levels)
 	if mode == modeOptimistic {
 		frozenAbove = make([][]bool, levels)
-		for q := 1; q < levels; q++ {
-			if !k.active[q] {
+	}
+	for q := 1; q < levels && mode != modeStrict; q++ {
+		if !k.active[q] {
+			continue
+		}
+		fa := make([]bool, n)
+		avg := make([]float64, n) // mean error per step of the frontier above
+		pe := make([]float64, n)
+		for i := 1; i < n; i++ { // pre-order: parents first
+			p := t.parent[i]
+			if k.measured(q, i) {
 				continue
 			}
-			fa := make([]bool, n)
-			for i := 1; i < n; i++ { // pre-order: parents first
-				p := t.parent[i]
-				fa[i] = !k.measured(q, i) && (fa[p] || (k.frozen[q][p] && k.frontier(q, p)))
+			if k.measured(q, p) {
+				avg[i] = math.Max(k.meas[q][p], 0) / float64(t.size(p))
+				fa[i] = k.frozen[q][p]
+			} else {
+				avg[i], fa[i] = avg[p], fa[p]
 			}
+			if mode == modeOptimistic {
+				pe[i] = k.spread * avg[i] * float64(t.size(i))
+			}
+		}
+		pendErr[q] = pe
+		if mode == modeOptimistic {
 			frozenAbove[q] = fa
 		}
 	}
@@ -205,11 +225,11 @@ func (k *knap) solve(mode int, tg knapTarget) solution {
 						continue
 					}
 					for b, pb := range fr {
-						add(fpoint{cost: ml*k.cost[q] + pb.cost, err: pb.err, ch: choice{direct: -1, ls: int8(q), rs: -1, ri: int32(b)}})
+						add(fpoint{cost: ml*k.cost[q] + pb.cost, err: pendErr[q][l] + pb.err, ch: choice{direct: -1, ls: int8(q), rs: -1, ri: int32(b)}})
 					}
 					for _, q2 := range pr {
 						if q2 != q && partialOK(q2, r) {
-							add(fpoint{cost: ml*k.cost[q] + mr*k.cost[q2], ch: choice{direct: -1, ls: int8(q), rs: int8(q2)}})
+							add(fpoint{cost: ml*k.cost[q] + mr*k.cost[q2], err: pendErr[q][l] + pendErr[q2][r], ch: choice{direct: -1, ls: int8(q), rs: int8(q2)}})
 						}
 					}
 				}
@@ -218,7 +238,7 @@ func (k *knap) solve(mode int, tg knapTarget) solution {
 						continue
 					}
 					for a, pa := range fl {
-						add(fpoint{cost: pa.cost + mr*k.cost[q], err: pa.err, ch: choice{direct: -1, ls: -1, rs: int8(q), li: int32(a)}})
+						add(fpoint{cost: pa.cost + mr*k.cost[q], err: pa.err + pendErr[q][r], ch: choice{direct: -1, ls: -1, rs: int8(q), li: int32(a)}})
 					}
 				}
 			}

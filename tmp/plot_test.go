@@ -49,7 +49,7 @@ func wellFormed(t *testing.T, name string, svg []byte) {
 func TestPlots(t *testing.T) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(21, 22))
-	ladder := []Precision{"f32", "bf16", "int8", "int4"}
+	ladder := []Precision{pF32, pBF16, pInt8, pInt4}
 	s := newSynth(r, ladder, 20)
 	s.noise = 0.1
 	add, err := Additivity(ctx, s, AdditivityOptions{Steps: 20, Ladder: ladder, Sets: 12})
@@ -87,7 +87,7 @@ func TestPlots(t *testing.T) {
 	}
 	sv = ScheduleSVG("Schedules <2×>", rows)
 	wellFormed(t, "schedules", sv)
-	if !bytes.Contains(sv, []byte("&lt;2×&gt;")) || !bytes.Contains(sv, []byte(PrecisionColor("int4"))) {
+	if !bytes.Contains(sv, []byte("&lt;2×&gt;")) || !bytes.Contains(sv, []byte(PrecisionColor(pInt4))) {
 		t.Fatalf("schedule strip: title not escaped or colours missing")
 	}
 
@@ -130,7 +130,7 @@ func TestNiceTicks(t *testing.T) {
 func TestMarkdown(t *testing.T) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(31, 32))
-	ladder := []Precision{"f32", "bf16", "int8"}
+	ladder := []Precision{pF32, pBF16, pInt8}
 	s := newSynth(r, ladder, 6)
 	opt := SearchOptions{Steps: 6, Ladder: ladder, TargetSpeedup: 1.5}
 	res, err := Search(ctx, s, s.prof, opt)
@@ -159,7 +159,7 @@ func TestMarkdown(t *testing.T) {
 	if !strings.Contains(md, "| bf16 | 1 − SSIM | 4 |") || !strings.Contains(md, "| step | bf16 | int8 |") {
 		t.Fatalf("additivity markdown:\n%s", md)
 	}
-	inf := SearchResult{Ladder: ladder, TargetSpeedup: 9, SpeedupVs: "f32", Reason: "too fast"}
+	inf := SearchResult{Ladder: ladder, TargetSpeedup: 9, SpeedupVs: pF32, Reason: "too fast"}
 	if md := inf.Markdown(); !strings.Contains(md, "**Infeasible:** too fast") {
 		t.Fatalf("infeasible:\n%s", md)
 	}

@@ -2,28 +2,26 @@ package tmp
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/pare-ml/pare/tensor"
 )
 
-// Precision names the numeric encoding a denoising step runs at.
-type Precision = string // "f32", "bf16", "f16", "int8", "int4"
+// Precision is the numeric encoding a denoising step runs at: the
+// precision of every Linear of the model in that step. Its text form
+// (String, MarshalText) is the name f32, bf16, f16, int8 or int4.
+type Precision = tensor.Precision
 
 // Precisions lists every precision pare knows, highest first.
-var Precisions = []Precision{"f32", "bf16", "f16", "int8", "int4"}
+var Precisions = append([]Precision(nil), tensor.Precisions...)
 
 // ParsePrecision reads a precision name (f32, bf16, f16, int8, int4).
 func ParsePrecision(s string) (Precision, error) {
-	for _, p := range Precisions {
-		if strings.EqualFold(strings.TrimSpace(s), precName(p)) {
-			return p, nil
-		}
-	}
-	return Precision(""), fmt.Errorf("unknown precision %q (have f32, bf16, f16, int8, int4)", s)
+	return tensor.ParsePrecision(s)
 }
 
 // precName is the name of p in specs, JSON, tables and plots. Every
 // conversion of a Precision to text goes through it.
-func precName(p Precision) string { return string(p) }
+func precName(p Precision) string { return p.String() }
 
 // checkLadder validates a ladder of precisions: at least one, all known,
 // none repeated.
@@ -54,5 +52,10 @@ func ladderIndex(ladder []Precision, p Precision) int {
 	return -1
 }
 
+// noPrecision is the zero Precision. Since that is f32, "none given"
+// and f32 cannot be told apart: an unset SearchOptions.SpeedupVs means
+// f32.
+const noPrecision = tensor.PrecF32
+
 // precBF16 is the 16-bit precision speed-ups are also reported against.
-const precBF16 Precision = "bf16"
+const precBF16 = tensor.PrecBF16

@@ -24,6 +24,7 @@ type CostProfile struct {
 	Batch   int    // images per step
 	Reps    int    // timed repetitions per precision
 	Date    string // RFC 3339, UTC
+	Clock   string // what was timed: "" or "wall" for wall-clock, "cpu" for the process's CPU time
 }
 
 // Cost is the predicted seconds of one sampler run with schedule s: the
@@ -74,11 +75,12 @@ type profileJSON struct {
 	Batch   int                `json:"batch,omitempty"`
 	Reps    int                `json:"reps,omitempty"`
 	Date    string             `json:"date,omitempty"`
+	Clock   string             `json:"clock,omitempty"`
 }
 
 // MarshalJSON writes the profile with precision names as keys.
 func (c CostProfile) MarshalJSON() ([]byte, error) {
-	j := profileJSON{Seconds: map[string]float64{}, Model: c.Model, Machine: c.Machine, Batch: c.Batch, Reps: c.Reps, Date: c.Date}
+	j := profileJSON{Seconds: map[string]float64{}, Model: c.Model, Machine: c.Machine, Batch: c.Batch, Reps: c.Reps, Date: c.Date, Clock: c.Clock}
 	for p, v := range c.Seconds {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("cost profile: %s costs %v", precName(p), v)
@@ -94,7 +96,7 @@ func (c *CostProfile) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	out := CostProfile{Seconds: map[Precision]float64{}, Model: j.Model, Machine: j.Machine, Batch: j.Batch, Reps: j.Reps, Date: j.Date}
+	out := CostProfile{Seconds: map[Precision]float64{}, Model: j.Model, Machine: j.Machine, Batch: j.Batch, Reps: j.Reps, Date: j.Date, Clock: j.Clock}
 	for name, v := range j.Seconds {
 		p, err := ParsePrecision(name)
 		if err != nil {
@@ -159,6 +161,17 @@ func writeFileAtomic(path string, data []byte) error {
 // machine touches all alike); the profile keeps the median per precision.
 // Model and Batch are left for the caller to fill.
 func Measure(ctx context.Context, step func(p Precision) error, precisions []Precision, reps int) (CostProfile, error) {
+	return MeasureClock(ctx, step, precisions, reps, nil)
+}
+
+// MeasureClock is Measure with another clock: clock returns seconds from
+// any fixed origin, such as the CPU time of the process, which a machine
+// shared with other work disturbs far less than the wall-clock. A nil
+// clock is the wall-clock. The caller names the clock in Clock.
+func MeasureClock(ctx context.Context, step func(p Precision) error, precisions []Precision, reps int, clock func() float64) (CostProfile, error) {
+	if clock == nil {
+		clock = wallClock
+	}
 	if len(precisions) == 0 {
 		return CostProfile{}, fmt.Errorf("measure: no precisions")
 	}
@@ -180,11 +193,11 @@ func Measure(ctx context.Context, step func(p Precision) error, precisions []Pre
 			if err := ctx.Err(); err != nil {
 				return CostProfile{}, err
 			}
-			t0 := time.Now()
+			t0 := clock()
 			if err := step(p); err != nil {
 				return CostProfile{}, fmt.Errorf("measure %s: %w", precName(p), err)
 			}
-			times[i] = append(times[i], time.Since(t0).Seconds())
+			times[i] = append(times[i], clock()-t0)
 		}
 	}
 	c := CostProfile{
@@ -202,6 +215,12 @@ func Measure(ctx context.Context, step func(p Precision) error, precisions []Pre
 	}
 	return c, nil
 }
+
+// wallClock is the wall-clock in seconds since the process started
+// (monotonic).
+func wallClock() float64 { return time.Since(processStart).Seconds() }
+
+var processStart = time.Now()
 
 func median(v []float64) float64 {
 	s := append([]float64(nil), v...)

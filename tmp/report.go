@@ -49,6 +49,18 @@ func fmtPSNR(v float64) string {
 	return fmt.Sprintf("%.2f dB", v)
 }
 
+// FormatSSIM writes an SSIM with 4 decimals, or 6 when it is within 0.01
+// of 1, where schedules differ in the later digits.
+func FormatSSIM(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	if v > 0.99 && v < 1 {
+		return fmt.Sprintf("%.6f", v)
+	}
+	return fmt.Sprintf("%.4f", v)
+}
+
 func fmtNum(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "–"
@@ -101,7 +113,7 @@ func (r SearchResult) Markdown() string {
 		bound += " s (cost)"
 	}
 	rows = append(rows,
-		[]string{"SSIM", fmt.Sprintf("%.4f", r.Quality.SSIM)},
+		[]string{"SSIM", FormatSSIM(r.Quality.SSIM)},
 		[]string{"PSNR", fmtPSNR(r.Quality.PSNR)},
 		[]string{"MSE", fmtNum(r.Quality.MSE)},
 		[]string{"predicted " + errName(r.Metric), fmtNum(r.PredictedError)},
@@ -146,7 +158,7 @@ func PointsMarkdown(points []Point) string {
 			name = "**search**"
 		}
 		rows = append(rows, []string{name, "`" + p.Schedule.String() + "`", fmtSpeed(p.PredictedSpeedup), fmtSpeed(p.MeasuredSpeedup),
-			fmt.Sprintf("%.4f", p.Quality.SSIM), fmtPSNR(p.Quality.PSNR), fmtNum(p.Quality.MSE), fmt.Sprint(p.Runs), yesNo(p.MeetsTarget)})
+			FormatSSIM(p.Quality.SSIM), fmtPSNR(p.Quality.PSNR), fmtNum(p.Quality.MSE), fmt.Sprint(p.Runs), yesNo(p.MeetsTarget)})
 	}
 	return mdTable([]string{"method", "schedule", "speed-up (predicted)", "speed-up (measured)", "SSIM", "PSNR", "MSE", "runs", "meets target"}, rows)
 }

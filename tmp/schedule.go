@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pare-ml/pare/tmp/sampler"
 )
 
 // MaxSteps is the most steps a schedule spec may ask for.
@@ -215,4 +217,28 @@ func (s *Schedule) UnmarshalJSON(data []byte) error {
 	}
 	*s = v
 	return nil
+}
+
+// Hook is the sampler hook that runs step i at s[i] (and steps past the
+// end of s at f32), with the patch embedding and the final layer kept at
+// f32 when keepFirstLast is set.
+func (s Schedule) Hook(keepFirstLast bool) sampler.StepHook {
+	return func(step, total int, t float64) sampler.StepConfig {
+		c := sampler.StepConfig{KeepFirstLast: keepFirstLast}
+		if step >= 0 && step < len(s) {
+			c.Precision = s[step]
+		}
+		return c
+	}
+}
+
+// Precisions lists the distinct precisions of s in order of first use.
+func (s Schedule) Precisions() []Precision {
+	var ps []Precision
+	for _, p := range s {
+		if ladderIndex(ps, p) < 0 {
+			ps = append(ps, p)
+		}
+	}
+	return ps
 }

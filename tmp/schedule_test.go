@@ -74,10 +74,10 @@ func TestScheduleJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(`["f32","q7"]`), &back); err == nil {
 		t.Fatal("bad name accepted")
 	}
-	if got := s.Counts([]Precision{"f32", "bf16", "int4"}); fmt.Sprint(got) != "[2 0 1]" {
+	if got := s.Counts([]Precision{pF32, pBF16, pInt4}); fmt.Sprint(got) != "[2 0 1]" {
 		t.Fatalf("counts %v", got)
 	}
-	if Schedule(nil).String() != "" || !Uniform("f32", 2).Equal(Schedule{"f32", "f32"}) || Uniform("f32", 2).Equal(s) {
+	if Schedule(nil).String() != "" || !Uniform(pF32, 2).Equal(Schedule{pF32, pF32}) || Uniform(pF32, 2).Equal(s) {
 		t.Fatal("String/Equal")
 	}
 }
@@ -105,18 +105,18 @@ func FuzzParseSchedule(f *testing.F) {
 }
 
 func TestProfile(t *testing.T) {
-	prof := CostProfile{Seconds: map[Precision]float64{"f32": 4, "bf16": 2, "int8": 1}, Model: "tiny-dit", Batch: 2}
+	prof := CostProfile{Seconds: map[Precision]float64{pF32: 4, pBF16: 2, pInt8: 1}, Model: "tiny-dit", Batch: 2}
 	s, _ := ParseSchedule("f32:2,int8:2", 4)
-	if got := prof.PredictedSpeedup(s, "f32"); got != 16.0/10 {
+	if got := prof.PredictedSpeedup(s, pF32); got != 16.0/10 {
 		t.Fatalf("speed-up %v", got)
 	}
-	if got := prof.PredictedSpeedup(s, "bf16"); got != 8.0/10 {
+	if got := prof.PredictedSpeedup(s, pBF16); got != 8.0/10 {
 		t.Fatalf("speed-up vs bf16 %v", got)
 	}
-	if got := prof.PredictedSpeedup(Uniform("int4", 2), "f32"); got != 0 {
+	if got := prof.PredictedSpeedup(Uniform(pInt4, 2), pF32); got != 0 {
 		t.Fatalf("missing precision: %v", got)
 	}
-	if err := prof.Check([]Precision{"f32", "int4"}); err == nil {
+	if err := prof.Check([]Precision{pF32, pInt4}); err == nil {
 		t.Fatal("Check missed int4")
 	}
 	dir := t.TempDir()
@@ -125,7 +125,7 @@ func TestProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	back, err := LoadProfile(path)
-	if err != nil || back.Seconds["bf16"] != 2 || back.Model != "tiny-dit" || back.Batch != 2 {
+	if err != nil || back.Seconds[pBF16] != 2 || back.Model != "tiny-dit" || back.Batch != 2 {
 		t.Fatalf("%+v %v", back, err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
@@ -148,7 +148,7 @@ func TestMeasure(t *testing.T) {
 		calls[p]++
 		x := 0.0
 		n := 20000
-		if p == "f32" {
+		if p == pF32 {
 			n = 200000
 		}
 		for i := 0; i < n; i++ {
@@ -159,23 +159,23 @@ func TestMeasure(t *testing.T) {
 		}
 		return nil
 	}
-	prof, err := Measure(context.Background(), step, []Precision{"f32", "int8"}, 5)
+	prof, err := Measure(context.Background(), step, []Precision{pF32, pInt8}, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls["f32"] != 6 || calls["int8"] != 6 || prof.Reps != 5 || prof.Date == "" {
+	if calls[pF32] != 6 || calls[pInt8] != 6 || prof.Reps != 5 || prof.Date == "" {
 		t.Fatalf("calls %v, %+v", calls, prof)
 	}
-	if !(prof.Seconds["f32"] > 0) || !(prof.Seconds["int8"] > 0) {
+	if !(prof.Seconds[pF32] > 0) || !(prof.Seconds[pInt8] > 0) {
 		t.Fatalf("%+v", prof.Seconds)
 	}
-	_, err = Measure(context.Background(), func(p Precision) error { return errors.New("no kernel") }, []Precision{"int4"}, 1)
+	_, err = Measure(context.Background(), func(p Precision) error { return errors.New("no kernel") }, []Precision{pInt4}, 1)
 	if err == nil || !strings.Contains(err.Error(), "int4") {
 		t.Fatalf("err %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Measure(ctx, step, []Precision{"f32"}, 1); err == nil {
+	if _, err := Measure(ctx, step, []Precision{pF32}, 1); err == nil {
 		t.Fatal("cancelled context")
 	}
 	if median([]float64{3, 1, 2}) != 2 || median([]float64{4, 1, 2, 3}) != 2.5 {
@@ -187,7 +187,7 @@ func TestCacheAndQualityJSON(t *testing.T) {
 	n := 0
 	ev := EvaluatorFunc(func(_ context.Context, s Schedule) (Quality, error) {
 		n++
-		if s[0] == "int4" {
+		if s[0] == pInt4 {
 			return Quality{SSIM: math.NaN()}, nil
 		}
 		return Quality{SSIM: 1, PSNR: math.Inf(1), Seconds: 1}, nil
@@ -197,17 +197,17 @@ func TestCacheAndQualityJSON(t *testing.T) {
 		t.Fatal("NewCache of a Cache")
 	}
 	for i := 0; i < 3; i++ {
-		if _, err := c.Evaluate(context.Background(), Uniform("f32", 2)); err != nil {
+		if _, err := c.Evaluate(context.Background(), Uniform(pF32, 2)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := c.Evaluate(context.Background(), Uniform("int4", 2)); err == nil {
+	if _, err := c.Evaluate(context.Background(), Uniform(pInt4, 2)); err == nil {
 		t.Fatal("NaN SSIM accepted")
 	}
 	if c.Runs() != 1 || n != 2 {
 		t.Fatalf("runs %d calls %d", c.Runs(), n)
 	}
-	q, ok := c.Lookup(Uniform("f32", 2))
+	q, ok := c.Lookup(Uniform(pF32, 2))
 	if !ok {
 		t.Fatal("lookup")
 	}

@@ -10,9 +10,9 @@ import (
 )
 
 var ladders = [][]Precision{
-	{"f32", "int8"},
-	{"f32", "bf16", "int4"},
-	{"f32", "bf16", "int8", "int4"},
+	{pF32, pInt8},
+	{pF32, pBF16, pInt4},
+	{pF32, pBF16, pInt8, pInt4},
 }
 
 func checkCommon(t *testing.T, res SearchResult, s *synth, opt SearchOptions) {
@@ -30,10 +30,7 @@ func checkCommon(t *testing.T, res SearchResult, s *synth, opt SearchOptions) {
 		t.Fatalf("schedule has %d steps, want %d", len(res.Schedule), opt.Steps)
 	}
 	if opt.TargetSpeedup > 0 {
-		vs := opt.SpeedupVs
-		if vs == "" {
-			vs = res.Ladder[0]
-		}
+		vs := res.SpeedupVs
 		if sp := s.prof.PredictedSpeedup(res.Schedule, vs); sp < opt.TargetSpeedup*(1-1e-9) {
 			t.Fatalf("schedule %s: speed-up %v < target %v", res.Schedule, sp, opt.TargetSpeedup)
 		}
@@ -41,8 +38,13 @@ func checkCommon(t *testing.T, res SearchResult, s *synth, opt SearchOptions) {
 			t.Fatalf("MeetsTarget false")
 		}
 	}
-	if _, err := json.Marshal(res); err != nil {
+	data, err := json.Marshal(res)
+	if err != nil {
 		t.Fatalf("marshal: %v", err)
+	}
+	var back SearchResult
+	if err := json.Unmarshal(data, &back); err != nil || !back.Schedule.Equal(res.Schedule) || back.Quality.SSIM != res.Quality.SSIM || len(back.Trace) != len(res.Trace) {
+		t.Fatalf("JSON round trip: %v", err)
 	}
 	if res.Runs > s.calls {
 		t.Fatalf("Runs %d > evaluator calls %d", res.Runs, s.calls)
@@ -145,8 +147,8 @@ func TestSearchBudget(t *testing.T) {
 // fewer runs than the full tree.
 func TestSearchAdaptive(t *testing.T) {
 	const steps = 32
-	ladder := []Precision{"f32", "int8"}
-	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{"f32": 1, "int8": 0.25}}}
+	ladder := []Precision{pF32, pInt8}
+	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{pF32: 1, pInt8: 0.25}}}
 	s.e = [][]float64{make([]float64, steps), make([]float64, steps)}
 	s.mse = [][]float64{make([]float64, steps), make([]float64, steps)}
 	for t := range steps {
@@ -172,8 +174,8 @@ func TestSearchAdaptive(t *testing.T) {
 }
 
 func TestSearchInfeasible(t *testing.T) {
-	prof := CostProfile{Seconds: map[Precision]float64{"f32": 1, "bf16": 0.5, "int8": 0.3}}
-	s := &synth{ladder: []Precision{"f32", "bf16", "int8"}, prof: prof}
+	prof := CostProfile{Seconds: map[Precision]float64{pF32: 1, pBF16: 0.5, pInt8: 0.3}}
+	s := &synth{ladder: []Precision{pF32, pBF16, pInt8}, prof: prof}
 	res, err := Search(context.Background(), s, prof, SearchOptions{Steps: 10, TargetSpeedup: 4})
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +189,7 @@ func TestSearchInfeasible(t *testing.T) {
 	for i := range 10 {
 		s.e[1][i], s.e[2][i] = 0.001, 0.002*float64(i+1)
 	}
-	opt := SearchOptions{Steps: 10, TargetSpeedup: 1.5, SpeedupVs: "bf16"}
+	opt := SearchOptions{Steps: 10, TargetSpeedup: 1.5, SpeedupVs: pBF16}
 	res, err = Search(context.Background(), s, prof, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -199,19 +201,19 @@ func TestSearchInfeasible(t *testing.T) {
 }
 
 func TestSearchOptionErrors(t *testing.T) {
-	prof := CostProfile{Seconds: map[Precision]float64{"f32": 1, "int8": 0.3}}
+	prof := CostProfile{Seconds: map[Precision]float64{pF32: 1, pInt8: 0.3}}
 	ev := EvaluatorFunc(func(context.Context, Schedule) (Quality, error) { return Quality{SSIM: 1}, nil })
 	for _, opt := range []SearchOptions{
 		{Steps: 4},
 		{Steps: 4, TargetSpeedup: 2, MinSSIM: 0.9},
 		{Steps: 0, TargetSpeedup: 2},
-		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{"f32", "int4"}},
-		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{"f32", "f32"}},
+		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{pF32, pInt4}},
+		{Steps: 4, TargetSpeedup: 2, Ladder: []Precision{pF32, pF32}},
 		{Steps: 4, MinSSIM: 2},
 		{Steps: 4, MinSSIM: 0.9, Metric: MetricMSE},
 		{Steps: 4, TargetSpeedup: 2, Metric: "psnr"},
 		{Steps: 4, TargetSpeedup: math.NaN()},
-		{Steps: 4, TargetSpeedup: 2, SpeedupVs: "bf16"},
+		{Steps: 4, TargetSpeedup: 2, SpeedupVs: pBF16},
 	} {
 		if _, err := Search(context.Background(), ev, prof, opt); err == nil {
 			t.Errorf("%+v: no error", opt)
@@ -283,9 +285,9 @@ func TestSearchGap(t *testing.T) {
 
 func TestSearchProgressCancelAndSlowLevel(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
-	ladder := []Precision{"f32", "bf16", "int8"}
+	ladder := []Precision{pF32, pBF16, pInt8}
 	s := newSynth(r, ladder, 8)
-	s.prof.Seconds["bf16"] = 1.2 // slower than the reference here: never used
+	s.prof.Seconds[pBF16] = 1.2 // slower than the reference here: never used
 	var seen []SearchProgress
 	opt := SearchOptions{Steps: 8, Ladder: ladder, TargetSpeedup: 1.3, Progress: func(p SearchProgress) { seen = append(seen, p) }}
 	res, err := Search(context.Background(), s, s.prof, opt)
@@ -313,5 +315,126 @@ func TestSearchProgressCancelAndSlowLevel(t *testing.T) {
 	}
 	if _, err := Search(ctx, s, s.prof, opt); err == nil {
 		t.Fatal("cancelled search returned no error")
+	}
+}
+
+// TestSearchSpread: when every step carries at least a share ρ of any
+// interval's mean error (here per-step errors vary by at most 1.5× within
+// a level, so ρ = 2/3 holds), Spread ≤ ρ still finds the optimum, with
+// fewer runs than the exact search.
+func TestSearchSpread(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 20))
+	fewer := 0
+	for inst := 0; inst < 60; inst++ {
+		ladder := ladders[inst%len(ladders)]
+		steps := 2 + r.IntN(7)
+		s := newSynth(r, ladder, steps)
+		for q := 1; q < len(ladder); q++ {
+			base := 0.001 * float64(q) * (0.5 + r.Float64())
+			for i := range s.e[q] {
+				s.e[q][i] = base * (1 + 0.5*r.Float64())
+			}
+		}
+		opt := SearchOptions{Steps: steps, Ladder: ladder,
+			TargetSpeedup: 1 + r.Float64()*(s.prof.Seconds[ladder[0]]/s.prof.Seconds[ladder[len(ladder)-1]]-1)}
+		exact, err := Search(context.Background(), s, s.prof, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.Spread = 0.6
+		res, err := Search(context.Background(), s, s.prof, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCommon(t, res, s, opt)
+		want, _, _ := s.exhaustive(MetricSSIM, float64(steps)/opt.TargetSpeedup, 0)
+		if math.Abs(res.PredictedError-want) > 1e-12 {
+			t.Fatalf("inst %d: error %v, optimum %v", inst, res.PredictedError, want)
+		}
+		if res.Runs > exact.Runs {
+			t.Fatalf("spread used %d runs, exact %d", res.Runs, exact.Runs)
+		}
+		if res.Runs < exact.Runs {
+			fewer++
+		}
+	}
+	if fewer < 10 {
+		t.Fatalf("spread saved runs in only %d of 60 instances", fewer)
+	}
+	for _, bad := range []float64{-0.1, 1.5, math.NaN()} {
+		if _, err := Search(context.Background(), nil, CostProfile{Seconds: map[Precision]float64{pF32: 1}}, SearchOptions{Steps: 2, TargetSpeedup: 1, Spread: bad}); err == nil {
+			t.Errorf("Spread %v accepted", bad)
+		}
+	}
+}
+
+// TestSearchSmoothProfile: errors that fall off smoothly over the steps,
+// grow down the ladder, with ±20% noise. Logs the runs behind the numbers
+// in the search's documentation.
+func TestSearchSmoothProfile(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	const steps = 20
+	ladder := []Precision{pF32, pBF16, pInt8, pInt4}
+	s := &synth{ladder: ladder, mode: "additive", prof: CostProfile{Seconds: map[Precision]float64{pF32: 1, pBF16: 0.55, pInt8: 0.3, pInt4: 0.18}}}
+	scale := []float64{0, 0.0002, 0.002, 0.02}
+	s.e = make([][]float64, 4)
+	s.mse = make([][]float64, 4)
+	for q := range s.e {
+		s.e[q] = make([]float64, steps)
+		s.mse[q] = make([]float64, steps)
+		for i := range steps {
+			x := float64(i) / steps
+			s.e[q][i] = scale[q] * (math.Exp(-4*x) + 0.1) * (0.8 + 0.4*r.Float64())
+		}
+	}
+	for _, target := range []float64{1.5, 2, 3, 5} {
+		var exact SearchResult
+		prevRuns := 0
+		for _, spread := range []float64{0, 0.5, 1} {
+			opt := SearchOptions{Steps: steps, Ladder: ladder, TargetSpeedup: target, Spread: spread}
+			res, err := Search(context.Background(), s, s.prof, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkCommon(t, res, s, opt)
+			if spread == 0 {
+				exact = res
+			}
+			t.Logf("target %.1f× spread %.1f: %3d runs %v, error/optimum %.4f, %s", target, spread, res.Runs, res.RunsPerLevel, res.PredictedError/math.Max(exact.PredictedError, 1e-300), res.Schedule)
+			switch spread {
+			case 0:
+				if !res.Certified {
+					t.Fatal("exact search not certified")
+				}
+			case 0.5:
+				if math.Abs(res.PredictedError-exact.PredictedError) > 1e-12 {
+					t.Fatalf("spread 0.5: error %v, optimum %v", res.PredictedError, exact.PredictedError)
+				}
+			case 1:
+				if res.PredictedError > exact.PredictedError*1.01 {
+					t.Fatalf("spread 1: error %v, optimum %v", res.PredictedError, exact.PredictedError)
+				}
+			}
+			if spread > 0 && res.Runs > prevRuns {
+				t.Fatalf("spread %v: %d runs, more than %d", spread, res.Runs, prevRuns)
+			}
+			prevRuns = res.Runs
+		}
+	}
+}
+
+func TestSearchReferenceOnly(t *testing.T) {
+	prof := CostProfile{Seconds: map[Precision]float64{pF32: 1}}
+	n := 0
+	ev := EvaluatorFunc(func(_ context.Context, s Schedule) (Quality, error) {
+		n++
+		return Quality{SSIM: 1, PSNR: math.Inf(1), Seconds: float64(len(s))}, nil
+	})
+	res, err := Search(context.Background(), ev, prof, SearchOptions{Steps: 5, TargetSpeedup: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Schedule.String() != "f32:5" || !res.Certified || res.Runs != 1 || n != 1 || res.MeasuredSpeedup != 1 {
+		t.Fatalf("%+v, %d calls", res, n)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+
+	"github.com/pare-ml/pare/tensor"
 )
 
 // synth is a synthetic evaluator: per-step, per-precision errors that add
@@ -139,3 +141,12 @@ func (s *synth) exhaustive(metric Metric, maxCost, maxErr float64) (bestErr, bes
 		}
 	}
 }
+
+// The precisions the tests use.
+const (
+	pF32  = tensor.PrecF32
+	pBF16 = tensor.PrecBF16
+	pF16  = tensor.PrecF16
+	pInt8 = tensor.PrecInt8
+	pInt4 = tensor.PrecInt4
+)

@@ -26,7 +26,8 @@ text of every evaluation language:
   subspace   share of the pruning-induced change of the hidden states that lies
              in the language-specific subspace (centred per-language means)
 
-Writes analysis.json and analysis.md under --out. All pruned models are held
+Writes analysis.json, analysis.md and plots (snr.svg, subspace.svg,
+mask-overlap.svg) under --out. All pruned models are held
 in memory at once.`)
 	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
 	method := fs.String("method", "wanda", "magnitude, wanda or sparsegpt")
@@ -93,7 +94,12 @@ in memory at once.`)
 		return err
 	}
 	md := res.Markdown()
-	if err := writeFolder(*out, map[string][]byte{"analysis.json": js, "analysis.md": []byte(md)}, *force); err != nil {
+	files := map[string][]byte{"analysis.json": js, "analysis.md": []byte(md),
+		"snr.svg": snrPlot(res), "subspace.svg": subspacePlot(res)}
+	if res.Overlap != nil {
+		files["mask-overlap.svg"] = overlapHeatmap(res.Overlap)
+	}
+	if err := writeFolder(*out, files, *force); err != nil {
 		return err
 	}
 	fmt.Print(md)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pare-ml/pare/model/dit"
 	tinydit "github.com/pare-ml/pare/model/tiny/dit"
+	"github.com/pare-ml/pare/tmp"
 	"github.com/pare-ml/pare/tmp/sampler"
 )
 
@@ -29,7 +30,9 @@ every image, one per grid row, or one per image.
 
 --precision runs every step at one precision (f32, bf16, f16, int8, int4)
 or follows a schedule of runs NAME:COUNT whose counts add up to --steps,
-noisiest step first: f32:4,int8:12,f32:4.
+noisiest step first: f32:4,int8:12,f32:4. One run may have the count * to
+fill the steps the others leave (f32:2,int8:*); a JSON list of names
+(["f32","int8",...], as pare tmp search writes) works too.
 
 Image i of the grid uses the random stream (seed, i), so it is the same
 whatever the grid size. Values map from [-1, 1] to 8 bits as
@@ -76,7 +79,7 @@ func runSample(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	sched, err := sampler.ParseSchedule(*precision, *steps)
+	sched, err := tmp.ParseSchedule(*precision, *steps)
 	if err != nil {
 		return usagef("sample: --precision: %v", err)
 	}

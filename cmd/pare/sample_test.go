@@ -95,7 +95,7 @@ func TestSampleCommandErrors(t *testing.T) {
 		{"labels vs grid", base("--label", "cat,dog,cat", "--grid", "2x2"), true, "3 labels for a 2x2 grid"},
 		{"bad sampler", base("--sampler", "heun"), true, `unknown --sampler "heun"`},
 		{"bad precision", base("--precision", "f8"), true, `unknown precision "f8"`},
-		{"schedule too short", base("--precision", "f32:1"), true, "covers 1 steps, want 2"},
+		{"schedule too short", base("--precision", "f32:1"), true, "add up to 1 steps, want 2"},
 		{"bad model", base("--model", filepath.Join(dir, "none")), true, "neither tiny-dit nor a folder"},
 		{"extra argument", base("now"), true, `unexpected argument "now"`},
 		{"missing folder", base("--out", filepath.Join(dir, "no", "x.png")), false, "cannot write"},

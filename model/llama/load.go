@@ -74,6 +74,10 @@ func LoadFS(fsys fs.FS, name string) (*Model, error) {
 	return build(cfg, f, name, LoadOptions{Writable: true})
 }
 
+// ropeTablePositions caps the positions whose RoPE angles are tabulated at
+// load (HeadDim·4 bytes each).
+const ropeTablePositions = 4096
+
 func build(cfg *Config, src source, where string, opt LoadOptions) (*Model, error) {
 	if err := checkShapes(cfg, src, where); err != nil {
 		return nil, err
@@ -151,6 +155,9 @@ func build(cfg *Config, src source, where string, opt LoadOptions) (*Model, erro
 		return nil, firstErr
 	}
 	m.RoPE = tensor.NewRoPE(hd, cfg.RopeTheta, ropeScaling(cfg))
+	// Tables of cos/sin for the first positions (the same numbers as
+	// computed on the fly, which later positions still are).
+	m.RoPE.Precompute(min(cfg.MaxPositions, ropeTablePositions))
 	if opt.Writable {
 		src.Close()
 	} else {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 
 	"github.com/pare-ml/pare/tensor"
 )
@@ -153,12 +154,14 @@ func (b *Block) Forward(x []float32, batch, seq int, cache *LayerCache, hooks *H
 		hook = func(name string, in []float32) { hooks.LinearInput(b.Index, name, in, rows) }
 	}
 
+	// Scratch for the activations, reused between calls.
+	sc := getScratch(rows*hid, rows*nq, rows*nkv, rows*inter)
+	defer scratchPool.Put(sc)
+
 	// Attention.
-	n := make([]float32, rows*hid)
+	n := sc.n
 	tensor.RMSNorm(n, x[:rows*hid], b.AttnNorm, rows, hid, eps)
-	q := make([]float32, rows*nq)
-	k := make([]float32, rows*nkv)
-	v := make([]float32, rows*nkv)
+	q, k, v := sc.q, sc.k, sc.v
 	hook("self_attn.q_proj", n)
 	b.Q.Forward(q, n, rows, prec)
 	hook("self_attn.k_proj", n)
@@ -171,7 +174,7 @@ func (b *Block) Forward(x []float32, batch, seq int, cache *LayerCache, hooks *H
 	if b.KNorm != nil {
 		tensor.RMSNorm(k, k, b.KNorm, rows*cfg.NumKVHeads, hd, eps)
 	}
-	att := make([]float32, rows*nq)
+	att := sc.att
 	start := 0
 	if cache != nil {
 		if batch != 1 {
@@ -200,23 +203,57 @@ func (b *Block) Forward(x []float32, batch, seq int, cache *LayerCache, hooks *H
 
 	// MLP.
 	tensor.RMSNorm(n, x[:rows*hid], b.MLPNorm, rows, hid, eps)
-	g := make([]float32, rows*inter)
-	u := make([]float32, rows*inter)
+	g, u := sc.g, sc.u
 	hook("mlp.gate_proj", n)
 	b.Gate.Forward(g, n, rows, prec)
 	hook("mlp.up_proj", n)
 	b.Up.Forward(u, n, rows, prec)
-	tensor.SiLU(g)
 	if hooks != nil && hooks.FFNGate != nil {
+		tensor.SiLU(g)
 		hooks.FFNGate(b.Index, g, rows)
+		tensor.Mul(g, g, u)
+	} else {
+		tensor.SwiGLU(g, g, u)
 	}
-	tensor.Mul(g, g, u)
 	hook("mlp.down_proj", g)
 	b.Down.Forward(o, g, rows, prec)
 	tensor.Add(x[:rows*hid], x[:rows*hid], o)
 	if hooks != nil && hooks.BlockOutput != nil {
 		hooks.BlockOutput(b.Index, x[:rows*hid], rows)
 	}
+}
+
+// blockScratch holds a block's intermediate activations.
+type blockScratch struct {
+	buf                   []float32
+	n, q, k, v, att, g, u []float32
+}
+
+// scratchPool recycles blockScratch between Block.Forward calls (and
+// between the blocks of one pass, which run one after another).
+var scratchPool sync.Pool
+
+// getScratch returns scratch with n and att of their sizes: n [nHid],
+// q and att [nQ], k and v [nKV], g and u [nInter]. The contents are
+// undefined: every buffer is written before it is read.
+func getScratch(nHid, nQ, nKV, nInter int) *blockScratch {
+	total := nHid + 2*nQ + 2*nKV + 2*nInter
+	sc, _ := scratchPool.Get().(*blockScratch)
+	if sc == nil {
+		sc = &blockScratch{}
+	}
+	if cap(sc.buf) < total {
+		sc.buf = make([]float32, total)
+	}
+	b := sc.buf[:total]
+	take := func(n int) []float32 {
+		s := b[:n:n]
+		b = b[n:]
+		return s
+	}
+	sc.n, sc.q, sc.k, sc.v = take(nHid), take(nQ), take(nKV), take(nKV)
+	sc.att, sc.g, sc.u = take(nQ), take(nInter), take(nInter)
+	return sc
 }
 
 // LayerCache holds one block's keys and values for decoding.

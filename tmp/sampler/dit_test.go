@@ -74,7 +74,7 @@ func TestDiTDeterminism(t *testing.T) {
 	m := tinyDiT(t, "rectified_flow")
 	for _, kind := range Samplers {
 		opt := Options{Sampler: kind, Steps: 4, CFG: 2.5, Labels: []int{0, 1, 2, 3}, Seed: 42,
-			Hook: Schedule{tensor.PrecF32, tensor.PrecInt8, tensor.PrecBF16, tensor.PrecInt4}.Hook(false)}
+			Hook: testSchedule{tensor.PrecF32, tensor.PrecInt8, tensor.PrecBF16, tensor.PrecInt4}.Hook(false)}
 		var runs [][]float32
 		for _, procs := range []int{1, 2, 2} {
 			old := runtime.GOMAXPROCS(procs)

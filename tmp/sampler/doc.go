@@ -12,14 +12,14 @@
 //
 // A StepHook called before every step picks that step's precision (the
 // temporal mixed precision of package tmp) and can draw progress;
-// Schedule and ParseSchedule give the usual hooks. Sampling is
+// tmp.Schedule's Hook method gives the usual one. Sampling is
 // deterministic: the noise of image i comes from its own PCG stream seeded
 // with (seed, i) (see Noise), and every kernel splits work so that results
 // do not depend on GOMAXPROCS.
 //
 //	m, err := dit.Load("model/tiny/dit")
 //	...
-//	sched, err := sampler.ParseSchedule("f32:2,int8:4,f32:2", 8)
+//	sched, err := tmp.ParseSchedule("f32:2,int8:4,f32:2", 8)
 //	x, err := sampler.Sample(ctx, sampler.DiT(m), sampler.Options{
 //		Sampler: sampler.Euler, Steps: 8, CFG: 2, Labels: []int{3, 7}, Seed: 1,
 //		Hook: sched.Hook(false),

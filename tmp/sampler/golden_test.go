@@ -3,15 +3,12 @@ package sampler
 import (
 	"context"
 	"encoding/binary"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/pare-ml/pare/model/dit"
 	"github.com/pare-ml/pare/model/safetensors"
-	"github.com/pare-ml/pare/tensor"
-	"github.com/pare-ml/pare/tmp"
 )
 
 // tinyDir holds pare's tiny DiT and its golden file (scripts/tiny_dit).
@@ -19,16 +16,20 @@ var tinyDir = filepath.Join("..", "..", "model", "tiny", "dit")
 
 func loadGolden(t *testing.T) (*dit.Model, *safetensors.File) {
 	t.Helper()
+	dir := tinyDir
+	if d := os.Getenv("PARE_TINY_DIT"); d != "" { // another export of scripts/tiny_dit
+		dir = d
+	}
 	for _, f := range []string{"config.json", "model.safetensors", "golden.safetensors"} {
-		if _, err := os.Stat(filepath.Join(tinyDir, f)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Skipf("model/tiny/dit/%s is not there yet (made by scripts/tiny_dit/train.py): %v", f, err)
 		}
 	}
-	m, err := dit.Load(tinyDir)
+	m, err := dit.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := safetensors.Open(filepath.Join(tinyDir, "golden.safetensors"))
+	g, err := safetensors.Open(filepath.Join(dir, "golden.safetensors"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,8 @@ func goldenLabels(t *testing.T, g *safetensors.File, name string) []int {
 
 // TestGoldenEuler: 8 Euler steps with CFG 2.0 from the stored noise land
 // on PyTorch's final image to 1e-3 (errors compound over the steps), on
-// the same time grid.
+// the same time grid. With -short only the first image runs (each image's
+// run is independent of the others), for qemu and wasm.
 func TestGoldenEuler(t *testing.T) {
 	m, g := loadGolden(t)
 	labels := goldenLabels(t, g, "sample.y")
@@ -71,6 +73,10 @@ func TestGoldenEuler(t *testing.T) {
 	want := goldenF32(t, g, "sample.out")
 	grid := goldenF32(t, g, "sample.t")
 	steps := len(grid) - 1
+	if testing.Short() {
+		per := len(noise) / len(labels)
+		labels, noise, want = labels[:1], noise[:per], want[:per]
+	}
 	for i, v := range EulerTimes(steps, 0) {
 		if v != grid[i] {
 			t.Errorf("time grid %v, PyTorch has %v", EulerTimes(steps, 0), grid)
@@ -85,57 +91,5 @@ func TestGoldenEuler(t *testing.T) {
 	t.Logf("%d Euler steps, CFG 2: max |x − PyTorch| = %.3g", steps, d)
 	if d > 1e-3 {
 		t.Errorf("max |x − PyTorch| = %.3g, want <= 1e-3", d)
-	}
-}
-
-// TestTinySamplers: every sampler draws digits from the tiny model: values
-// nominally in [−1, 1], and the ODE samplers agree with each other.
-func TestTinySamplers(t *testing.T) {
-	m, _ := loadGolden(t)
-	labels := []int{0, 7}
-	n, c, s := len(labels), m.Config.InChannels, m.Config.InputSize
-	run := func(kind string, steps int, p tensor.Precision) []float32 {
-		x, err := Sample(context.Background(), DiT(m), Options{Sampler: kind, Steps: steps, CFG: 2, Labels: labels, Seed: 1,
-			Hook: func(int, int, float64) StepConfig { return StepConfig{Precision: p} }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return x
-	}
-	ssim := func(a, b []float32) float64 {
-		ia, _ := Images(a, n, c, s, s)
-		ib, _ := Images(b, n, c, s, s)
-		ga, _ := Grid(ia, 1, n)
-		gb, _ := Grid(ib, 1, n)
-		v, err := tmp.SSIM(tmp.FromImage(ga), tmp.FromImage(gb))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	ref := run(Euler, 50, tensor.PrecF32)
-	for _, k := range []struct {
-		kind    string
-		steps   int
-		minSSIM float64
-	}{{Euler, 8, 0.5}, {DDIM, 50, 0.8}, {DDIM, 8, 0.5}, {DDPM, 50, 0}} {
-		x := run(k.kind, k.steps, tensor.PrecF32)
-		out := 0
-		for _, v := range x {
-			if math.Abs(float64(v)) > 1.1 {
-				out++
-			}
-		}
-		v := ssim(x, ref)
-		t.Logf("%s %d steps: SSIM %.3f against 50 Euler steps; %d of %d values outside ±1.1", k.kind, k.steps, v, out, len(x))
-		if out > len(x)/20 {
-			t.Errorf("%s: %d of %d values outside ±1.1", k.kind, out, len(x))
-		}
-		if v < k.minSSIM {
-			t.Errorf("%s %d steps: SSIM %.3f against 50 Euler steps, want >= %.2f", k.kind, k.steps, v, k.minSSIM)
-		}
-	}
-	for _, p := range tensor.Precisions[1:] {
-		t.Logf("euler 50 steps at %v: SSIM %.4f against f32", p, ssim(run(Euler, 50, p), ref))
 	}
 }

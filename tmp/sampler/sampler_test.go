@@ -146,10 +146,7 @@ func TestGuidance(t *testing.T) {
 func TestHook(t *testing.T) {
 	for _, kind := range Samplers {
 		a := &affine{classes: 2}
-		sched, err := ParseSchedule("f32:1,int8:2,bf16:1", 4)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sched := testSchedule{tensor.PrecF32, tensor.PrecInt8, tensor.PrecInt8, tensor.PrecBF16}
 		var steps []int
 		var ts []float64
 		hook := func(step, total int, tt float64) StepConfig {

@@ -41,7 +41,7 @@ func (s *Session) ditInfo() *DiTInfo {
 		}
 	}
 	for _, p := range tmp.Precisions {
-		info.Precisions = append(info.Precisions, p)
+		info.Precisions = append(info.Precisions, p.String())
 		info.Colors = append(info.Colors, tmp.PrecisionColor(p))
 	}
 	for _, l := range s.dit.Linears() {
@@ -108,7 +108,7 @@ func (r SampleRequest) key() refKey {
 }
 
 // check validates r against the model and returns its schedule.
-func (s *Session) check(r *SampleRequest) (sampler.Schedule, error) {
+func (s *Session) check(r *SampleRequest) (tmp.Schedule, error) {
 	if s.dit == nil {
 		return nil, fmt.Errorf("no DiT loaded")
 	}
@@ -122,12 +122,12 @@ func (s *Session) check(r *SampleRequest) (sampler.Schedule, error) {
 		return nil, fmt.Errorf("cfg must be 0..20, have %v", r.CFG)
 	}
 	if len(r.Schedule) == 0 {
-		return make(sampler.Schedule, r.Steps), nil // PrecF32 is 0
+		return make(tmp.Schedule, r.Steps), nil // PrecF32 is 0
 	}
 	if len(r.Schedule) != r.Steps {
 		return nil, fmt.Errorf("schedule has %d precisions for %d steps", len(r.Schedule), r.Steps)
 	}
-	sched := make(sampler.Schedule, r.Steps)
+	sched := make(tmp.Schedule, r.Steps)
 	for i, name := range r.Schedule {
 		p, err := tensor.ParsePrecision(name)
 		if err != nil {
@@ -136,6 +136,28 @@ func (s *Session) check(r *SampleRequest) (sampler.Schedule, error) {
 		sched[i] = p
 	}
 	return sched, nil
+}
+
+// scheduleOf reads precision names.
+func scheduleOf(names []string) (tmp.Schedule, error) {
+	sched := make(tmp.Schedule, len(names))
+	for i, name := range names {
+		p, err := tmp.ParsePrecision(name)
+		if err != nil {
+			return nil, fmt.Errorf("step %d: %w", i, err)
+		}
+		sched[i] = p
+	}
+	return sched, nil
+}
+
+// namesOf writes precision names.
+func namesOf(ps []tmp.Precision) []string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.String()
+	}
+	return names
 }
 
 // prepare builds the weight encodings of ps that the Linears support
@@ -155,7 +177,7 @@ func (s *Session) prepare(ps ...tensor.Precision) error {
 }
 
 // sample runs the sampler; step reports each denoising step.
-func (s *Session) sample(ctx context.Context, r SampleRequest, sched sampler.Schedule, step func(i, n int)) (*Image, error) {
+func (s *Session) sample(ctx context.Context, r SampleRequest, sched tmp.Schedule, step func(i, n int)) (*Image, error) {
 	if err := s.prepare(sched.Precisions()...); err != nil {
 		return nil, err
 	}
@@ -194,7 +216,7 @@ func (s *Session) reference(ctx context.Context, r SampleRequest, progress Progr
 	if img, ok := s.refs[r.key()]; ok {
 		return img, nil
 	}
-	img, err := s.sample(ctx, r, make(sampler.Schedule, r.Steps), func(i, n int) {
+	img, err := s.sample(ctx, r, make(tmp.Schedule, r.Steps), func(i, n int) {
 		progress.report(Progress{Stage: "reference (f32)", Step: i, Steps: n})
 	})
 	if err != nil {
@@ -247,8 +269,10 @@ func (s *Session) compare(img, ref *Image, profile string) (*SampleResult, error
 		res.MeasuredSpeedup = ref.Seconds / img.Seconds
 	}
 	if name, prof := s.profile(profile); prof != nil {
-		res.PredictedSpeedup = finite(prof.PredictedSpeedup(tmp.Schedule(img.Schedule), "f32"))
-		res.Profile = name
+		if sched, err := scheduleOf(img.Schedule); err == nil {
+			res.PredictedSpeedup = finite(prof.PredictedSpeedup(sched, tensor.PrecF32))
+			res.Profile = name
+		}
 	}
 	return res, nil
 }
@@ -308,8 +332,8 @@ type ProfileOut struct {
 func profileOut(p tmp.CostProfile) *ProfileOut {
 	out := &ProfileOut{Seconds: map[string]float64{}, Speedup: map[string]float64{}, Machine: p.Machine}
 	for k, v := range p.Seconds {
-		out.Seconds[k] = v
-		out.Speedup[k] = finite(p.Seconds["f32"] / v)
+		out.Seconds[k.String()] = v
+		out.Speedup[k.String()] = finite(p.Seconds[tensor.PrecF32] / v)
 	}
 	return out
 }
@@ -334,11 +358,15 @@ func (s *Session) Profile(ctx context.Context, r ProfileRequest, progress Progre
 // SetProfile gives the session a cost profile measured elsewhere (by pare
 // serve, with the server's native kernels) under the name ProfileServer.
 func (s *Session) SetProfile(p ProfileOut) error {
-	prof := tmp.CostProfile{Seconds: map[string]float64{}, Machine: p.Machine}
+	prof := tmp.CostProfile{Seconds: map[tmp.Precision]float64{}, Machine: p.Machine}
 	for k, v := range p.Seconds {
-		prof.Seconds[k] = v
+		prec, err := tmp.ParsePrecision(k)
+		if err != nil {
+			return fmt.Errorf("cost profile: %w", err)
+		}
+		prof.Seconds[prec] = v
 	}
-	if err := prof.Check([]string{"f32"}); err != nil {
+	if err := prof.Check([]tmp.Precision{tensor.PrecF32}); err != nil {
 		return err
 	}
 	s.ditMu.Lock()
@@ -356,28 +384,17 @@ func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) 
 	x := sampler.Noise(12345, 2, per)
 	t := []float32{500, 500}
 	y := []int{0, c.NumClasses}
-	var ps []tensor.Precision
-	for _, name := range tmp.Precisions {
-		p, err := tensor.ParsePrecision(name)
-		if err != nil {
-			return err
-		}
-		ps = append(ps, p)
-	}
+	ps := tmp.Precisions
 	if err := s.prepare(ps...); err != nil {
 		return err
 	}
 	calls, total := 0, len(ps)*(reps+1)
-	prof, err := tmp.Measure(ctx, func(name tmp.Precision) error {
-		progress.report(Progress{Stage: "timing a step at " + name, Step: calls, Steps: total})
+	prof, err := tmp.Measure(ctx, func(p tmp.Precision) error {
+		progress.report(Progress{Stage: "timing a step at " + p.String(), Step: calls, Steps: total})
 		calls++
-		p, err := tensor.ParsePrecision(name)
-		if err != nil {
-			return err
-		}
-		_, err = s.dit.Forward(x, 2, t, y, dit.Options{Precision: p})
+		_, err := s.dit.Forward(x, 2, t, y, dit.Options{Precision: p})
 		return err
-	}, tmp.Precisions, reps)
+	}, ps, reps)
 	if err != nil {
 		return err
 	}
@@ -430,11 +447,14 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	if prof == nil {
 		return nil, fmt.Errorf("no cost profile %q (have %s, %s)", r.Profile, ProfileHere, ProfileServer)
 	}
-	ladder := r.Ladder
+	ladder, err := scheduleOf(r.Ladder)
+	if err != nil {
+		return nil, fmt.Errorf("ladder: %w", err)
+	}
 	if len(ladder) == 0 {
 		ladder = tmp.Precisions
 	}
-	if ladder[0] != "f32" {
+	if ladder[0] != tensor.PrecF32 {
 		return nil, fmt.Errorf("the ladder must start with f32, the reference")
 	}
 	ref, err := s.reference(ctx, r.SampleRequest, progress)
@@ -445,7 +465,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	runs, maxRuns := 0, 0
 	ev := tmp.EvaluatorFunc(func(ctx context.Context, ts tmp.Schedule) (tmp.Quality, error) {
 		req := r.SampleRequest
-		req.Schedule = ts
+		req.Schedule = namesOf(ts)
 		sched, err := s.check(&req)
 		if err != nil {
 			return tmp.Quality{}, err
@@ -475,7 +495,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	img := images[res.Schedule.String()]
 	if img == nil {
 		req := r.SampleRequest
-		req.Schedule = res.Schedule
+		req.Schedule = namesOf(res.Schedule)
 		sched, err := s.check(&req)
 		if err != nil {
 			return nil, err
