@@ -60,7 +60,11 @@ func RandomDiTFiles(cfg dit.Config, seed uint64) (Files, error) {
 // of a Llama of the tiny model's size with random weights from seed
 // (llama.Random) and the given tokenizer.
 func RandomLLMFiles(tokenizerJSON []byte, seed uint64) (Files, error) {
-	cfg, err := llama.ParseConfig([]byte(tinyLLMConfig))
+	return randomLLMFiles(tinyLLMConfig, tokenizerJSON, seed)
+}
+
+func randomLLMFiles(config string, tokenizerJSON []byte, seed uint64) (Files, error) {
+	cfg, err := llama.ParseConfig([]byte(config))
 	if err != nil {
 		return nil, err
 	}
