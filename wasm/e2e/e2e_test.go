@@ -2,8 +2,11 @@
 // build under wazero. It is a module of its own so that pare's module
 // keeps its three dependencies; run it from this folder:
 //
-//	go test -count=1 ./...
+//	go test -count=1 -timeout 60m ./...
 //
+// It takes about two minutes on a quiet machine with a warm build cache
+// (the builds of pare, its wasm and the reference runs dominate); the
+// timeouts allow for a loaded one.
 // The browser test needs Chromium (Debian: apt-get install chromium) and
 // skips without it; set PARE_CHROMIUM to use another binary and
 // PARE_SCREENSHOTS to a folder to keep the screenshots there too.

@@ -315,6 +315,18 @@ async function onDiTReady() {
   }
   drawProfile();
   drawSchedule();
+  fitTarget();
+}
+
+// fitTarget keeps the target speed-up within what the profile's fastest
+// precision allows (90% of it, as pare demo does).
+function fitTarget() {
+  const p = currentProfile();
+  if (!p) return;
+  const best = Math.max(...Object.values(p.speedup));
+  const cap = Math.max(1, Math.floor(best * 0.9 * 20) / 20);
+  if (Number($('target').value) > cap) $('target').value = cap.toFixed(2);
+  $('target-hint').textContent = `at most ${best.toFixed(2)}× (every step at the fastest precision)`;
 }
 
 function measureHere() {
@@ -326,6 +338,7 @@ function measureHere() {
       state.profiles.here = prof;
       drawProfile();
       drawSchedule();
+      fitTarget();
       return prof;
     })
     .catch((err) => pr.fail(err));
@@ -336,6 +349,7 @@ function pickProfile(name) {
   for (const b of $('profile-pick').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.v === name));
   drawProfile();
   drawSchedule();
+  fitTarget();
 }
 
 function drawProfile() {
