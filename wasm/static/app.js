@@ -19,7 +19,7 @@ const el = (tag, attrs = {}, ...kids) => {
 // relative bar height the schedule editor gives each.
 const PRECISIONS = ['f32', 'bf16', 'f16', 'int8', 'int4'];
 const COLORS = { f32: 'var(--f32)', bf16: 'var(--bf16)', f16: 'var(--f16)', int8: 'var(--int8)', int4: 'var(--int4)' };
-const HEIGHT = { f32: 1, bf16: 0.62, f16: 0.62, int8: 0.4, int4: 0.26 };
+const HEIGHT = { f32: 1, bf16: 0.74, f16: 0.74, int8: 0.52, int4: 0.36 };
 const LANG_NAMES = {
   ar: 'Arabic', bn: 'Bengali', de: 'German', el: 'Greek', en: 'English', es: 'Spanish', fa: 'Persian', fr: 'French',
   he: 'Hebrew', hi: 'Hindi', id: 'Indonesian', it: 'Italian', ja: 'Japanese', ko: 'Korean', nl: 'Dutch', pl: 'Polish',
@@ -231,7 +231,7 @@ function runs(s) {
     out.push(`${s[i]}:${j - i}`);
     i = j;
   }
-  return out.join(',');
+  return out.join(', ');
 }
 
 function currentProfile() { return state.profiles[state.profileName]; }
@@ -561,7 +561,9 @@ async function runPrune() {
 
 async function runGenerate() {
   const prompt = $('prompt').value;
-  const args = { prompt, max_tokens: 40, temperature: 0 };
+  // Sampled, not greedy (a tiny model repeats itself greedily), with one
+  // seed for both models.
+  const args = { prompt, max_tokens: 40, temperature: 0.8, top_k: 40, seed: 1 };
   const show = (id, text) => $(id).replaceChildren(el('span', { class: 'prompt' }, prompt), text);
   const models = state.pruneDone ? ['dense', 'pruned'] : ['dense'];
   const pr = progress('p');
