@@ -122,7 +122,7 @@ function cancel() {
     err.cancelled = true;
     job.reject(err);
     spawn();
-  }, 2000);
+  }, 4000);
 }
 
 function setStatus(kind, text) {
