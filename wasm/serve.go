@@ -15,6 +15,7 @@ package wasm
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -23,11 +24,16 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+
+	"github.com/klauspost/cpuid/v2"
 
 	"github.com/pare-ml/pare/model/tiny"
 	tinydit "github.com/pare-ml/pare/model/tiny/dit"
+	"github.com/pare-ml/pare/simd"
 	"github.com/pare-ml/pare/wasm/demo"
 )
 
@@ -78,6 +84,26 @@ func TinyModels() (*Models, error) {
 	}
 	ms.LLM.Name = "tiny-llm"
 	return ms, nil
+}
+
+// NativeProfile measures what a denoising step of the DiT costs at every
+// precision with this machine's best kernels (the browser runs the
+// portable ones): the page predicts speed-ups on this CPU from it.
+func (ms *Models) NativeProfile(ctx context.Context) (*demo.ProfileOut, error) {
+	s := demo.NewSession()
+	if _, err := s.LoadDiT(ms.DiT.Files, ms.DiT.Name); err != nil {
+		return nil, err
+	}
+	p, err := s.Profile(ctx, demo.ProfileRequest{Reps: 5}, nil)
+	if err != nil {
+		return nil, err
+	}
+	cpu := strings.TrimSpace(cpuid.CPU.BrandName)
+	if cpu == "" {
+		cpu = runtime.GOOS + "/" + runtime.GOARCH
+	}
+	p.Machine = fmt.Sprintf("%s, %s kernels, %d threads", cpu, simd.CPU.Level, runtime.GOMAXPROCS(0))
+	return p, nil
 }
 
 // modelIndex is /models/index.json.
@@ -140,8 +166,10 @@ func GzipSize(wasmBinary []byte) int {
 	return len(newAsset("pare.wasm", wasmBinary).gz)
 }
 
-// Handler serves the page, the wasm binary with its wasm_exec.js, and the
-// models under /models/ (index.json, then /models/NAME/FILE).
+// Handler serves the page, the wasm binary with its wasm_exec.js, the
+// models under /models/ (index.json, then /models/NAME/FILE) and the
+// server's cost profile at /models/profile.json (measured on the first
+// request).
 func Handler(bin *Binary, models *Models) (http.Handler, error) {
 	assets := map[string]*asset{}
 	err := fs.WalkDir(static, "static", func(p string, d fs.DirEntry, err error) error {
@@ -182,11 +210,30 @@ func Handler(bin *Binary, models *Models) (http.Handler, error) {
 			assets["/models/"+m.Name+"/"+n] = newAsset(n, m.Files[n])
 		}
 	}
-	return &server{assets: assets}, nil
+	return &server{assets: assets, models: models}, nil
 }
 
 type server struct {
 	assets map[string]*asset
+	models *Models
+
+	profileOnce sync.Once
+	profile     *asset
+	profileErr  error
+}
+
+// profileAsset measures the native cost profile once.
+func (s *server) profileAsset(ctx context.Context) (*asset, error) {
+	s.profileOnce.Do(func() {
+		p, err := s.models.NativeProfile(context.WithoutCancel(ctx))
+		if err != nil {
+			s.profileErr = err
+			return
+		}
+		b, err := json.Marshal(p)
+		s.profile, s.profileErr = newAsset("profile.json", b), err
+	})
+	return s.profile, s.profileErr
 }
 
 // contentSecurity allows nothing from elsewhere: scripts, styles, workers
@@ -201,6 +248,14 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, ok := s.assets[r.URL.Path]
+	if r.URL.Path == "/models/profile.json" {
+		var err error
+		if a, err = s.profileAsset(r.Context()); err != nil {
+			http.Error(w, "measuring the cost profile: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		ok = true
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return

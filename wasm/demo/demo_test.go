@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/pare-ml/pare/model/tiny"
-	"github.com/pare-ml/pare/tensor"
-	"github.com/pare-ml/pare/tmp"
 )
 
 var (
@@ -116,6 +114,7 @@ func TestProfileAndSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("one step (batch 2): %v", prof.Seconds)
 	for _, p := range []string{"f32", "bf16", "f16", "int8", "int4"} {
 		if prof.Seconds[p] <= 0 {
 			t.Errorf("profile has no cost for %s: %v", p, prof.Seconds)
@@ -125,12 +124,17 @@ func TestProfileAndSearch(t *testing.T) {
 		t.Errorf("f32 speed-up over itself is %v", prof.Speedup["f32"])
 	}
 	// Fix the costs so that the result does not depend on this machine.
-	s.profile.Seconds = map[tmp.Precision]float64{tensor.PrecF32: 1, tensor.PrecBF16: 0.7, tensor.PrecF16: 0.9, tensor.PrecInt8: 0.4, tensor.PrecInt4: 0.3}
+	if err := s.SetProfile(ProfileOut{Seconds: map[string]float64{"f32": 1, "bf16": 0.7, "f16": 0.9, "int8": 0.4, "int4": 0.3}, Machine: "test"}); err != nil {
+		t.Fatal(err)
+	}
 	parts := 0
 	res, err := s.Search(ctx, SearchRequest{SampleRequest: SampleRequest{Label: 2, Steps: 4, Seed: 3, CFG: 2},
 		TargetSpeedup: 2, Ladder: []string{"f32", "int8"}}, func(p Progress) { parts = max(parts, p.Parts) })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if res.Profile != ProfileServer {
+		t.Errorf("search used profile %q, want the server's", res.Profile)
 	}
 	if !res.Feasible || len(res.Image.Schedule) != 4 || res.PredictedSpeedup < 2 {
 		t.Fatalf("search: feasible %v, schedule %v, predicted %.2f×, reason %q", res.Feasible, res.Image.Schedule, res.PredictedSpeedup, res.Reason)
@@ -140,6 +144,17 @@ func TestProfileAndSearch(t *testing.T) {
 	}
 	if _, err := json.Marshal(res); err != nil {
 		t.Errorf("result does not marshal: %v", err)
+	}
+	// The profile measured here, asked for by name.
+	here, err := s.Sample(ctx, SampleRequest{Label: 2, Steps: 4, Seed: 3, CFG: 2, Schedule: []string{"f32", "int8", "int8", "f32"}, Profile: ProfileHere}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if here.Profile != ProfileHere || here.PredictedSpeedup <= 0 {
+		t.Errorf("sample with the profile measured here: %q %v", here.Profile, here.PredictedSpeedup)
+	}
+	if err := s.SetProfile(ProfileOut{Seconds: map[string]float64{"int8": 1}}); err == nil {
+		t.Error("a profile without f32: no error")
 	}
 	// A target no ladder can meet.
 	res, err = s.Search(ctx, SearchRequest{SampleRequest: SampleRequest{Label: 2, Steps: 4, Seed: 3, CFG: 2},

@@ -24,11 +24,11 @@ func (s *Session) LoadDiT(files Files, name string) (*DiTInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	s.dit, s.ditName = m, name
 	s.refs = map[refKey]*Image{}
-	s.profile = nil
+	s.profiles = map[string]*tmp.CostProfile{}
 	return s.ditInfo(), nil
 }
 
@@ -48,9 +48,6 @@ func (s *Session) ditInfo() *DiTInfo {
 		info.Params += len(l.W) + len(l.Bias)
 	}
 	info.Params += len(s.dit.YEmbed)
-	if s.profile != nil {
-		info.Profile = profileOut(*s.profile)
-	}
 	return info
 }
 
@@ -64,6 +61,10 @@ type SampleRequest struct {
 	// every step in f32.
 	Schedule      []string `json:"schedule"`
 	KeepFirstLast bool     `json:"keep_first_last"` // patch embedding and final layer in f32
+	// Profile names the cost profile that predicts speed-ups: ProfileHere
+	// or ProfileServer; empty: the server's if given, else the one measured
+	// here.
+	Profile string `json:"profile,omitempty"`
 }
 
 // Image is one sampled image.
@@ -92,6 +93,7 @@ type SampleResult struct {
 	// schedule run's.
 	PredictedSpeedup float64 `json:"predicted_speedup"`
 	MeasuredSpeedup  float64 `json:"measured_speedup"`
+	Profile          string  `json:"profile"` // the profile of PredictedSpeedup ("" when there is none)
 }
 
 type refKey struct {
@@ -134,28 +136,6 @@ func (s *Session) check(r *SampleRequest) (tmp.Schedule, error) {
 		sched[i] = p
 	}
 	return sched, nil
-}
-
-// scheduleOf reads precision names.
-func scheduleOf(names []string) (tmp.Schedule, error) {
-	sched := make(tmp.Schedule, len(names))
-	for i, name := range names {
-		p, err := tmp.ParsePrecision(name)
-		if err != nil {
-			return nil, fmt.Errorf("step %d: %w", i, err)
-		}
-		sched[i] = p
-	}
-	return sched, nil
-}
-
-// namesOf writes precision names.
-func namesOf(ps []tmp.Precision) []string {
-	names := make([]string, len(ps))
-	for i, p := range ps {
-		names[i] = p.String()
-	}
-	return names
 }
 
 // prepare builds the weight encodings of ps that the Linears support
@@ -254,7 +234,7 @@ func quality(img, ref *Image) (tmp.Quality, error) {
 	return tmp.Quality{SSIM: ssim, PSNR: psnr, MSE: mse, Seconds: img.Seconds}, nil
 }
 
-func (s *Session) compare(img, ref *Image) (*SampleResult, error) {
+func (s *Session) compare(img, ref *Image, profile string) (*SampleResult, error) {
 	q, err := quality(img, ref)
 	if err != nil {
 		return nil, err
@@ -266,10 +246,9 @@ func (s *Session) compare(img, ref *Image) (*SampleResult, error) {
 	if img.Seconds > 0 {
 		res.MeasuredSpeedup = ref.Seconds / img.Seconds
 	}
-	if s.profile != nil {
-		if sched, err := scheduleOf(img.Schedule); err == nil {
-			res.PredictedSpeedup = finite(s.profile.PredictedSpeedup(sched, tensor.PrecF32))
-		}
+	if name, prof := s.profile(profile); prof != nil {
+		res.PredictedSpeedup = finite(prof.PredictedSpeedup(toSchedule(img.Schedule), tensor.PrecF32))
+		res.Profile = name
 	}
 	return res, nil
 }
@@ -277,8 +256,8 @@ func (s *Session) compare(img, ref *Image) (*SampleResult, error) {
 // Sample draws the image of r at its schedule and, once per label, steps,
 // seed and guidance, at f32, and compares the two.
 func (s *Session) Sample(ctx context.Context, r SampleRequest, progress ProgressFunc) (*SampleResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	sched, err := s.check(&r)
 	if err != nil {
 		return nil, err
@@ -293,7 +272,24 @@ func (s *Session) Sample(ctx context.Context, r SampleRequest, progress Progress
 	if err != nil {
 		return nil, err
 	}
-	return s.compare(img, ref)
+	return s.compare(img, ref, r.Profile)
+}
+
+// The cost profiles a session knows.
+const (
+	ProfileHere   = "here"   // measured by Profile, where the session runs (in a browser: wasm)
+	ProfileServer = "server" // given by SetProfile: pare serve's native kernels
+)
+
+// profile returns the named profile, or the default one for "".
+func (s *Session) profile(name string) (string, *tmp.CostProfile) {
+	if name == "" {
+		name = ProfileServer
+		if s.profiles[name] == nil {
+			name = ProfileHere
+		}
+	}
+	return name, s.profiles[name]
 }
 
 // ProfileRequest asks for the cost of one denoising step at each precision.
@@ -322,17 +318,37 @@ func profileOut(p tmp.CostProfile) *ProfileOut {
 // null-class twin) costs at every precision, here: in a browser that is
 // the portable kernels under wasm.
 func (s *Session) Profile(ctx context.Context, r ProfileRequest, progress ProgressFunc) (*ProfileOut, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	if s.dit == nil {
 		return nil, fmt.Errorf("no DiT loaded")
 	}
-	if s.profile == nil || r.Force {
+	if s.profiles[ProfileHere] == nil || r.Force {
 		if err := s.measure(ctx, r.Reps, progress); err != nil {
 			return nil, err
 		}
 	}
-	return profileOut(*s.profile), nil
+	return profileOut(*s.profiles[ProfileHere]), nil
+}
+
+// SetProfile gives the session a cost profile measured elsewhere (by pare
+// serve, with the server's native kernels) under the name ProfileServer.
+func (s *Session) SetProfile(p ProfileOut) error {
+	prof := tmp.CostProfile{Seconds: map[tmp.Precision]float64{}, Machine: p.Machine}
+	for k, v := range p.Seconds {
+		prec, err := tensor.ParsePrecision(k)
+		if err != nil {
+			return err
+		}
+		prof.Seconds[prec] = v
+	}
+	if err := prof.Check([]tmp.Precision{tensor.PrecF32}); err != nil {
+		return err
+	}
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
+	s.profiles[ProfileServer] = &prof
+	return nil
 }
 
 func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) error {
@@ -344,7 +360,7 @@ func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) 
 	x := sampler.Noise(12345, 2, per)
 	t := []float32{500, 500}
 	y := []int{0, c.NumClasses}
-	ps := tmp.Precisions
+	ps := append([]tensor.Precision(nil), tmp.Precisions...)
 	if err := s.prepare(ps...); err != nil {
 		return err
 	}
@@ -354,19 +370,19 @@ func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) 
 		calls++
 		_, err := s.dit.Forward(x, 2, t, y, dit.Options{Precision: p})
 		return err
-	}, ps, reps)
+	}, tmp.Precisions, reps)
 	if err != nil {
 		return err
 	}
 	prof.Model, prof.Batch = s.ditName, 2
-	s.profile = &prof
+	s.profiles[ProfileHere] = &prof
 	return nil
 }
 
 // SearchRequest asks for the schedule of best SSIM that meets a speed-up.
 type SearchRequest struct {
 	SampleRequest
-	TargetSpeedup float64  `json:"target_speedup"` // over f32, by the cost profile
+	TargetSpeedup float64  `json:"target_speedup"` // over f32, by the cost profile SampleRequest.Profile
 	Ladder        []string `json:"ladder"`         // precisions to use, f32 first (default: all)
 	Gap           float64  `json:"gap"`            // stop within this fraction of the optimum
 }
@@ -385,11 +401,11 @@ type SearchResult struct {
 
 // Search runs the schedule search of package tmp in this session: every
 // evaluation samples the request's image at a schedule and measures its
-// SSIM against the f32 image; costs come from the session's profile
-// (measured first if needed).
+// SSIM against the f32 image; costs come from the request's profile (the
+// one measured here is measured first if needed).
 func (s *Session) Search(ctx context.Context, r SearchRequest, progress ProgressFunc) (*SearchResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.ditMu.Lock()
+	defer s.ditMu.Unlock()
 	if _, err := s.check(&SampleRequest{Label: r.Label, Steps: r.Steps, Seed: r.Seed, CFG: r.CFG}); err != nil {
 		return nil, err
 	}
@@ -397,17 +413,26 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	if math.IsNaN(r.TargetSpeedup) || r.TargetSpeedup < 1 {
 		return nil, fmt.Errorf("target speed-up must be at least 1, have %v", r.TargetSpeedup)
 	}
-	if s.profile == nil {
+	name, prof := s.profile(r.Profile)
+	if prof == nil && name == ProfileHere {
 		if err := s.measure(ctx, 0, progress); err != nil {
 			return nil, err
 		}
+		prof = s.profiles[ProfileHere]
 	}
-	ladder, err := scheduleOf(r.Ladder)
-	if err != nil {
-		return nil, fmt.Errorf("ladder: %w", err)
+	if prof == nil {
+		return nil, fmt.Errorf("no cost profile %q (have %s, %s)", r.Profile, ProfileHere, ProfileServer)
 	}
-	if len(ladder) == 0 {
-		ladder = tmp.Precisions
+	ladder := tmp.Precisions
+	if len(r.Ladder) > 0 {
+		ladder = nil
+		for _, name := range r.Ladder {
+			p, err := tensor.ParsePrecision(name)
+			if err != nil {
+				return nil, err
+			}
+			ladder = append(ladder, p)
+		}
 	}
 	if ladder[0] != tensor.PrecF32 {
 		return nil, fmt.Errorf("the ladder must start with f32, the reference")
@@ -420,7 +445,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	runs, maxRuns := 0, 0
 	ev := tmp.EvaluatorFunc(func(ctx context.Context, ts tmp.Schedule) (tmp.Quality, error) {
 		req := r.SampleRequest
-		req.Schedule = namesOf(ts)
+		req.Schedule = scheduleNames(ts)
 		sched, err := s.check(&req)
 		if err != nil {
 			return tmp.Quality{}, err
@@ -434,7 +459,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 		images[ts.String()] = img
 		return quality(img, ref)
 	})
-	res, err := tmp.Search(ctx, ev, *s.profile, tmp.SearchOptions{
+	res, err := tmp.Search(ctx, ev, *prof, tmp.SearchOptions{
 		Steps: r.Steps, Ladder: ladder, TargetSpeedup: r.TargetSpeedup, Gap: r.Gap,
 		Progress: func(p tmp.SearchProgress) { runs, maxRuns = p.Runs, p.MaxRuns },
 	})
@@ -444,13 +469,13 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	out := &SearchResult{Feasible: res.Feasible, Reason: res.Reason, Certified: res.Certified, Runs: res.Runs,
 		LowerBound: finite(res.LowerBound), Predicted: finite(1 - res.PredictedError), Trace: res.Trace}
 	if !res.Feasible || len(res.Schedule) == 0 {
-		out.SampleResult = SampleResult{Reference: *ref}
+		out.SampleResult = SampleResult{Reference: *ref, Profile: name}
 		return out, nil
 	}
 	img := images[res.Schedule.String()]
 	if img == nil {
 		req := r.SampleRequest
-		req.Schedule = namesOf(res.Schedule)
+		req.Schedule = scheduleNames(res.Schedule)
 		sched, err := s.check(&req)
 		if err != nil {
 			return nil, err
@@ -459,7 +484,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 			return nil, err
 		}
 	}
-	cmp, err := s.compare(img, ref)
+	cmp, err := s.compare(img, ref, name)
 	if err != nil {
 		return nil, err
 	}
@@ -468,4 +493,22 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 		out.MeasuredSpeedup = res.MeasuredSpeedup
 	}
 	return out, nil
+}
+
+// toSchedule reads precision names that check has validated.
+func toSchedule(names []string) tmp.Schedule {
+	s := make(tmp.Schedule, len(names))
+	for i, n := range names {
+		s[i], _ = tensor.ParsePrecision(n)
+	}
+	return s
+}
+
+// scheduleNames writes a schedule as precision names.
+func scheduleNames(s tmp.Schedule) []string {
+	names := make([]string, len(s))
+	for i, p := range s {
+		names[i] = p.String()
+	}
+	return names
 }

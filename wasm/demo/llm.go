@@ -56,8 +56,8 @@ func (s *Session) LoadLLM(files Files, name string) (*LLMInfo, error) {
 			return nil, fmt.Errorf("%s: no %s", name, f)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.llmMu.Lock()
+	defer s.llmMu.Unlock()
 	old, oldName := s.llmFiles, s.llmName
 	s.llmFiles, s.llmName = files, name
 	l, err := s.loadLLM()
@@ -123,8 +123,8 @@ func (r *PruneRequest) defaults() {
 // Prune prunes a fresh copy of the dense model and keeps it as the session's
 // pruned model.
 func (s *Session) Prune(ctx context.Context, r PruneRequest, progress ProgressFunc) (*PruneResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.llmMu.Lock()
+	defer s.llmMu.Unlock()
 	if s.dense == nil {
 		return nil, fmt.Errorf("no LLM loaded")
 	}
@@ -237,8 +237,8 @@ type pplKey struct {
 // Perplexity evaluates the dense or the pruned model on the first windows
 // of each language's held-out text. The dense model's values are kept.
 func (s *Session) Perplexity(ctx context.Context, r PerplexityRequest, progress ProgressFunc) (map[string]float64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.llmMu.Lock()
+	defer s.llmMu.Unlock()
 	l, err := s.model(r.Model)
 	if err != nil {
 		return nil, err
@@ -323,8 +323,8 @@ type GenerateResult struct {
 // Generate continues the prompt; onText, if not nil, sees the text so far
 // after each token.
 func (s *Session) Generate(ctx context.Context, r GenerateRequest, onText func(string)) (*GenerateResult, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.llmMu.Lock()
+	defer s.llmMu.Unlock()
 	l, err := s.model(r.Model)
 	if err != nil {
 		return nil, err

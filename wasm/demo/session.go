@@ -14,16 +14,16 @@ import (
 
 // Session holds the page's models and what it has computed that later
 // calls reuse: the reference images, the cost profile, the dense
-// perplexities and the last pruned model. Calls are serialised: one runs
-// at a time.
+// perplexities and the last pruned model. Calls on the DiT run one at a
+// time, and so do calls on the LLM.
 type Session struct {
-	mu sync.Mutex
+	ditMu    sync.Mutex // guards the fields of the DiT
+	dit      *dit.Model
+	ditName  string
+	refs     map[refKey]*Image           // f32 images by request
+	profiles map[string]*tmp.CostProfile // ProfileHere, ProfileServer
 
-	dit     *dit.Model
-	ditName string
-	refs    map[refKey]*Image // f32 images by request
-	profile *tmp.CostProfile
-
+	llmMu    sync.Mutex // guards the fields of the LLM
 	llmFiles Files
 	llmName  string
 	dense    *prune.LLM
@@ -34,7 +34,7 @@ type Session struct {
 
 // NewSession returns a session with no models loaded.
 func NewSession() *Session {
-	return &Session{refs: map[refKey]*Image{}, densePPL: map[pplKey]float64{}}
+	return &Session{refs: map[refKey]*Image{}, profiles: map[string]*tmp.CostProfile{}, densePPL: map[pplKey]float64{}}
 }
 
 // Progress is what a long call is doing. The outer bar counts parts (the
@@ -66,13 +66,12 @@ type Info struct {
 
 // DiTInfo describes the loaded DiT.
 type DiTInfo struct {
-	Name       string      `json:"name"`
-	Config     dit.Config  `json:"config"`
-	Labels     []string    `json:"labels"`
-	Precisions []string    `json:"precisions"`
-	Colors     []string    `json:"colors"` // of Precisions, as the SVG plots draw them
-	Params     int         `json:"params"`
-	Profile    *ProfileOut `json:"profile,omitempty"`
+	Name       string     `json:"name"`
+	Config     dit.Config `json:"config"`
+	Labels     []string   `json:"labels"`
+	Precisions []string   `json:"precisions"`
+	Colors     []string   `json:"colors"` // of Precisions, as the SVG plots draw them
+	Params     int        `json:"params"`
 }
 
 // hashFloats is the SHA-256 of float32 values as little-endian bits.

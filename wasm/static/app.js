@@ -30,11 +30,15 @@ const EIGHT = ['en', 'de', 'fr', 'ru', 'ar', 'hi', 'zh', 'sw'];
 // ---- The worker -------------------------------------------------------
 
 const state = {
-  dit: null, llm: null, profile: null, random: {},
+  dit: null, llm: null, random: {},
+  profiles: { server: null, here: null }, profileName: 'server',
   label: 3, schedule: [], brush: 'int8',
   busy: null, // the running job
   dense: {}, pruned: null, calib: 'en', pruneDone: false,
 };
+
+// The last results, for tests and the curious (window.pare.last).
+const last = { sample: null, search: null, prune: null };
 
 let worker = null;
 let nextId = 1;
@@ -45,7 +49,7 @@ function spawn() {
   worker.onmessage = (e) => onWorker(e.data);
   worker.onerror = (e) => { e.preventDefault(); setStatus('error', 'worker failed: ' + (e.message || 'error')); };
   state.dit = state.llm = null;
-  state.profile = null;
+  state.profiles = { server: null, here: null };
   state.pruned = null;
   setStatus('loading', 'starting…');
   updateButtons();
@@ -140,6 +144,7 @@ function updateButtons() {
   $('prune').disabled = busy || !state.llm;
   $('generate').disabled = busy || !state.llm;
   const op = state.busy && state.busy.op;
+  $('measure').disabled = busy || !state.dit;
   $('cancel-d').disabled = !(op === 'sample' || op === 'search' || op === 'profile');
   $('cancel-p').disabled = !(op === 'prune' || op === 'perplexity' || op === 'generate');
 }
@@ -229,8 +234,11 @@ function runs(s) {
   return out.join(',');
 }
 
+function currentProfile() { return state.profiles[state.profileName]; }
+
 function predictedSpeedup(s) {
-  const sec = state.profile && state.profile.seconds;
+  const p = currentProfile();
+  const sec = p && p.seconds;
   if (!sec) return 0;
   const cost = s.reduce((a, p) => a + sec[p], 0);
   return cost > 0 ? s.length * sec.f32 / cost : 0;
@@ -289,30 +297,72 @@ function setupLabels(labels) {
   });
 }
 
-function onDiTReady() {
+async function onDiTReady() {
   setupLabels(state.dit.labels);
-  // Measure what a step costs at each precision here, once.
+  // Speed-ups are predicted from what a step costs at each precision on the
+  // server's CPU with its best kernels (pare serve measures it natively);
+  // here, every precision runs wasm's portable kernels.
+  try {
+    const res = await fetch('models/profile.json');
+    if (!res.ok) throw new Error(await res.text());
+    const prof = await res.json();
+    await call('setProfile', prof);
+    state.profiles.server = prof;
+  } catch (err) {
+    state.profileName = 'here';
+    pickProfile('here');
+    $('profile-note').textContent = `No profile from the server (${err.message}): measure one here.`;
+  }
+  drawProfile();
+  drawSchedule();
+}
+
+function measureHere() {
   const pr = progress('d');
   pr.start();
-  call('profile', { reps: 3 }, { onProgress: (p) => pr.set(p) })
-    .then((prof) => { pr.done(); state.profile = prof; drawProfile(); drawSchedule(); })
+  return call('profile', { reps: 2, force: true }, { onProgress: (p) => pr.set(p) })
+    .then((prof) => {
+      pr.done();
+      state.profiles.here = prof;
+      drawProfile();
+      drawSchedule();
+      return prof;
+    })
     .catch((err) => pr.fail(err));
 }
 
+function pickProfile(name) {
+  state.profileName = name;
+  for (const b of $('profile-pick').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.v === name));
+  drawProfile();
+  drawSchedule();
+}
+
 function drawProfile() {
-  const p = state.profile;
-  const rows = PRECISIONS.filter((k) => p.seconds[k]).map((k) => el('tr', {},
+  const { server, here } = state.profiles;
+  if (!server && !here) {
+    $('profile').replaceChildren(el('p', { class: 'muted' }, 'not measured yet'));
+    return;
+  }
+  const ms = (p, k) => (p && p.seconds[k] ? `${(1000 * p.seconds[k]).toFixed(1)} ms` : '–');
+  const sp = (p, k) => (p && p.speedup[k] ? `${p.speedup[k].toFixed(2)}×` : '–');
+  const rows = PRECISIONS.map((k) => el('tr', {},
     el('td', {}, el('span', { class: 'sw', style: `background:${COLORS[k]}` }), k),
-    el('td', {}, `${(1000 * p.seconds[k]).toFixed(1)} ms`),
-    el('td', {}, `${p.speedup[k].toFixed(2)}×`)));
+    el('td', {}, ms(server, k)), el('td', {}, sp(server, k)),
+    el('td', {}, ms(here, k)), el('td', {}, sp(here, k))));
   $('profile').replaceChildren(el('table', {},
-    el('thead', {}, el('tr', {}, el('th', {}, 'precision'), el('th', {}, 'one step'), el('th', {}, 'vs f32'))),
+    el('thead', {}, el('tr', {}, el('th', {}, ''), el('th', { colspan: '2' }, 'server CPU'), el('th', { colspan: '2' }, 'this browser'))),
     el('tbody', {}, ...rows)));
+  $('profile-note').textContent = state.profileName === 'server'
+    ? (server ? `Predicted on ${server.machine}. In the browser every precision runs pare’s portable kernels, so the measured speed-up stays near or below 1.` : '')
+    : (here ? 'Predicted from the portable kernels as wasm runs them in this browser.' : 'Press “Measure in this browser” first.');
+  $('measure').textContent = here ? 'Measure again' : 'Measure in this browser';
 }
 
 function sampleArgs() {
   $('steps').value = steps();
   return {
+    profile: state.profileName,
     label: state.label,
     steps: steps(),
     seed: clampInt($('seed').value, 0, Number.MAX_SAFE_INTEGER, 1),
@@ -356,7 +406,7 @@ function runSample() {
   pr.start();
   $('search-note').hidden = true;
   return call('sample', args, { onProgress: (p) => pr.set(p) })
-    .then((res) => { pr.done(); showSample(res, runs(res.image.schedule)); return res; })
+    .then((res) => { pr.done(); last.sample = res; showSample(res, runs(res.image.schedule)); return res; })
     .catch((err) => pr.fail(err));
 }
 
@@ -368,6 +418,7 @@ function runSearch() {
   return call('search', args, { onProgress: (p) => pr.set(p) })
     .then((res) => {
       pr.done();
+      last.search = res;
       const note = $('search-note');
       note.hidden = false;
       if (!res.feasible) {
@@ -436,17 +487,21 @@ function drawPPL(after) {
   const hi = Math.log(Math.max(...vals) * 1.05);
   const lo = Math.log(Math.max(1, Math.min(...vals) / 1.5));
   const w = (v) => (v > 0 ? Math.max(1, 100 * (Math.log(v) - lo) / (hi - lo)) : 0);
-  $('ppl').replaceChildren(...langs.map((l) => {
+  const head = el('div', { class: 'ppl-head' }, el('span', {}, ''), el('span', {}, 'perplexity, log scale'), el('span', {}, 'dense / pruned'));
+  $('ppl').replaceChildren(head, ...langs.map((l) => {
     const d = state.dense[l];
     const p = after && after[l];
-    return el('div', { class: 'ppl-row' + (l === state.calib ? ' calib' : ''), title: LANG_NAMES[l] || l },
+    const tip = `${LANG_NAMES[l] || l}: ${d.toFixed(1)}` + (p ? ` → ${p.toFixed(1)} (×${(p / d).toFixed(2)})` : '');
+    return el('div', { class: 'ppl-row' + (l === state.calib ? ' calib' : ''), title: tip },
       el('span', { class: 'lang' }, l),
       el('div', { class: 'bars' },
         el('span', { class: 'd', style: `width:${w(d)}%` }),
         el('span', { class: 'p', style: `width:${p ? w(p) : 0}%` })),
-      el('span', { class: 'val' }, el('b', {}, p ? p.toFixed(1) : '–'), d.toFixed(1)));
+      el('span', { class: 'val' }, el('span', {}, fmtPPL(d)), el('b', {}, p ? fmtPPL(p) : '–')));
   }));
 }
+
+function fmtPPL(v) { return v >= 1000 ? v.toFixed(0) : v.toFixed(1); }
 
 function pruneArgs() {
   const pattern = pressed('pattern-kind') === 'nm' ? $('nm').value : String(Number($('sparsity').value));
@@ -473,6 +528,7 @@ async function runPrune() {
     drawPPL(null);
     const res = await call('prune', args, { onProgress: (p) => pr.set(p) });
     state.pruneDone = true;
+    last.prune = res;
     const rep = res.report;
     $('prune-report').textContent = `${rep.method} ${rep.pattern}: ${(100 * rep.sparsity).toFixed(1)}% of the Linear weights are zero, ` +
       `calibrated on ${LANG_NAMES[args.calib] || args.calib} (${rep.nsamples} windows of ${rep.seqlen} tokens), in ${res.seconds.toFixed(1)} s.`;
@@ -519,10 +575,12 @@ function main() {
   $('generate').addEventListener('click', runGenerate);
   $('prompt').addEventListener('keydown', (e) => { if (e.key === 'Enter' && !$('generate').disabled) runGenerate(); });
   $('cancel-d').addEventListener('click', cancel);
+  $('measure').addEventListener('click', measureHere);
+  segmented('profile-pick', pickProfile);
   $('cancel-p').addEventListener('click', cancel);
   spawn();
   // For tests and the curious: the page's jobs as functions.
-  window.pare = { call, state, runSample, runSearch, runPrune, runGenerate, cancel };
+  window.pare = { call, state, last, runSample, runSearch, runPrune, runGenerate, cancel };
 }
 
 main();

@@ -7,7 +7,7 @@
 //	version: string
 //	load(kind, name, files)            kind "dit" or "llm"; files {name: Uint8Array};
 //	                                   returns the model's info as JSON
-//	run(id, op, argsJSON, onEvent)     op sample|profile|search|prune|perplexity|generate;
+//	run(id, op, argsJSON, onEvent)     op sample|profile|setProfile|search|prune|perplexity|generate;
 //	                                   returns a Promise of the result as JSON;
 //	                                   onEvent("progress"|"text", JSON) reports as it goes
 //	cancel(id)                         cancels job id; its Promise rejects with "cancelled"
@@ -176,6 +176,12 @@ func dispatch(ctx context.Context, op string, raw []byte, r *reporter) (any, err
 			return nil, err
 		}
 		return session.Perplexity(ctx, req, r.progress)
+	case "setProfile":
+		var req demo.ProfileOut
+		if err := decode(&req); err != nil {
+			return nil, err
+		}
+		return true, session.SetProfile(req)
 	case "generate":
 		var req demo.GenerateRequest
 		if err := decode(&req); err != nil {
