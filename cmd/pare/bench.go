@@ -13,20 +13,21 @@ import (
 )
 
 func init() {
-	register(&command{name: "bench", summary: "measure kernels and models (gemm, llm, prune, dit, portable, wasm)", run: runBench})
+	register(&command{name: "bench", summary: "measure kernels and models (gemm, llm, prune, dit)", run: runBench})
 }
 
 const benchAbout = `Measures pare on this machine. Sub-commands:
 
-  gemm      C = A·Bᵀ for square sizes and LLM shapes (m=512 tokens, n=k=2048;
-            and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
-  llm       prefill tokens/s of a Llama model (tiny, llama-100m or a folder).
-  prune     seconds to prune a model per method, with calibration windows.
-  dit       seconds of one denoising step of a DiT with classifier-free
-            guidance, per precision and batch (the tiny model, DiT-S/2 on
-            32×32×4 latents or a folder); see pare bench dit --help.
+  gemm   C = A·Bᵀ for square sizes and LLM shapes (m=512 tokens, n=k=2048;
+         and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
+  llm    prefill tokens/s of a Llama model (tiny, llama-100m or a folder).
+  prune  seconds to prune a model per method, with calibration windows.
+  dit    seconds of one denoising step of a DiT with classifier-free
+         guidance, per precision and batch (the tiny model, DiT-S/2 on
+         32×32×4 latents or a folder); see pare bench dit --help.
   portable  the generic GEMM and one tiny-DiT step as the browser runs them.
-  wasm      portable natively (purego) and in node/wasm, side by side.
+  wasm      portable natively (purego) and in node/wasm, side by side:
+            the cost of running in a browser.
 
 Every gemm measurement is the best of repeated calls after a warm-up (the
 median is in the JSON too); a dit step is the median. Ops are counted as
@@ -35,7 +36,7 @@ bench/peers/numpy_gemm.py (OpenBLAS) or bench/peers/torch_dit.py.`
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlags("bench", "pare bench gemm|llm|prune|dit|portable|wasm [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
+		fs := newFlags("bench", "pare bench gemm|llm|prune|dit [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}

@@ -138,6 +138,28 @@ func (s *Session) check(r *SampleRequest) (tmp.Schedule, error) {
 	return sched, nil
 }
 
+// scheduleOf reads precision names.
+func scheduleOf(names []string) (tmp.Schedule, error) {
+	sched := make(tmp.Schedule, len(names))
+	for i, name := range names {
+		p, err := tmp.ParsePrecision(name)
+		if err != nil {
+			return nil, fmt.Errorf("step %d: %w", i, err)
+		}
+		sched[i] = p
+	}
+	return sched, nil
+}
+
+// namesOf writes precision names.
+func namesOf(ps []tmp.Precision) []string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.String()
+	}
+	return names
+}
+
 // prepare builds the weight encodings of ps that the Linears support
 // (the others fall back to int8, see tensor.Linear.Forward), so that no
 // timed run pays for them.
@@ -247,8 +269,10 @@ func (s *Session) compare(img, ref *Image, profile string) (*SampleResult, error
 		res.MeasuredSpeedup = ref.Seconds / img.Seconds
 	}
 	if name, prof := s.profile(profile); prof != nil {
-		res.PredictedSpeedup = finite(prof.PredictedSpeedup(toSchedule(img.Schedule), tensor.PrecF32))
-		res.Profile = name
+		if sched, err := scheduleOf(img.Schedule); err == nil {
+			res.PredictedSpeedup = finite(prof.PredictedSpeedup(sched, tensor.PrecF32))
+			res.Profile = name
+		}
 	}
 	return res, nil
 }
@@ -336,9 +360,9 @@ func (s *Session) Profile(ctx context.Context, r ProfileRequest, progress Progre
 func (s *Session) SetProfile(p ProfileOut) error {
 	prof := tmp.CostProfile{Seconds: map[tmp.Precision]float64{}, Machine: p.Machine}
 	for k, v := range p.Seconds {
-		prec, err := tensor.ParsePrecision(k)
+		prec, err := tmp.ParsePrecision(k)
 		if err != nil {
-			return err
+			return fmt.Errorf("cost profile: %w", err)
 		}
 		prof.Seconds[prec] = v
 	}
@@ -360,7 +384,7 @@ func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) 
 	x := sampler.Noise(12345, 2, per)
 	t := []float32{500, 500}
 	y := []int{0, c.NumClasses}
-	ps := append([]tensor.Precision(nil), tmp.Precisions...)
+	ps := tmp.Precisions
 	if err := s.prepare(ps...); err != nil {
 		return err
 	}
@@ -370,7 +394,7 @@ func (s *Session) measure(ctx context.Context, reps int, progress ProgressFunc) 
 		calls++
 		_, err := s.dit.Forward(x, 2, t, y, dit.Options{Precision: p})
 		return err
-	}, tmp.Precisions, reps)
+	}, ps, reps)
 	if err != nil {
 		return err
 	}
@@ -423,16 +447,12 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	if prof == nil {
 		return nil, fmt.Errorf("no cost profile %q (have %s, %s)", r.Profile, ProfileHere, ProfileServer)
 	}
-	ladder := tmp.Precisions
-	if len(r.Ladder) > 0 {
-		ladder = nil
-		for _, name := range r.Ladder {
-			p, err := tensor.ParsePrecision(name)
-			if err != nil {
-				return nil, err
-			}
-			ladder = append(ladder, p)
-		}
+	ladder, err := scheduleOf(r.Ladder)
+	if err != nil {
+		return nil, fmt.Errorf("ladder: %w", err)
+	}
+	if len(ladder) == 0 {
+		ladder = tmp.Precisions
 	}
 	if ladder[0] != tensor.PrecF32 {
 		return nil, fmt.Errorf("the ladder must start with f32, the reference")
@@ -445,7 +465,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	runs, maxRuns := 0, 0
 	ev := tmp.EvaluatorFunc(func(ctx context.Context, ts tmp.Schedule) (tmp.Quality, error) {
 		req := r.SampleRequest
-		req.Schedule = scheduleNames(ts)
+		req.Schedule = namesOf(ts)
 		sched, err := s.check(&req)
 		if err != nil {
 			return tmp.Quality{}, err
@@ -475,7 +495,7 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 	img := images[res.Schedule.String()]
 	if img == nil {
 		req := r.SampleRequest
-		req.Schedule = scheduleNames(res.Schedule)
+		req.Schedule = namesOf(res.Schedule)
 		sched, err := s.check(&req)
 		if err != nil {
 			return nil, err
@@ -493,22 +513,4 @@ func (s *Session) Search(ctx context.Context, r SearchRequest, progress Progress
 		out.MeasuredSpeedup = res.MeasuredSpeedup
 	}
 	return out, nil
-}
-
-// toSchedule reads precision names that check has validated.
-func toSchedule(names []string) tmp.Schedule {
-	s := make(tmp.Schedule, len(names))
-	for i, n := range names {
-		s[i], _ = tensor.ParsePrecision(n)
-	}
-	return s
-}
-
-// scheduleNames writes a schedule as precision names.
-func scheduleNames(s tmp.Schedule) []string {
-	names := make([]string, len(s))
-	for i, p := range s {
-		names[i] = p.String()
-	}
-	return names
 }
