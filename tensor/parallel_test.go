@@ -39,3 +39,20 @@ func TestTensorShape(t *testing.T) {
 	}()
 	FromF32(make([]float32, 5), 2, 3)
 }
+
+// TestParallelWaitsForItems: Parallel returns only after every item has
+// finished, even those still running on a helper goroutine.
+func TestParallelWaitsForItems(t *testing.T) {
+	for range 50 {
+		var finished atomic.Int32
+		Parallel(8, 4, func(i int) {
+			for j := 0; j < 2000*(i+1); j++ {
+				_ = j * j
+			}
+			finished.Add(1)
+		})
+		if f := finished.Load(); f != 8 {
+			t.Fatalf("returned with %d of 8 items finished", f)
+		}
+	}
+}

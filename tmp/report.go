@@ -121,7 +121,7 @@ func (r SearchResult) Markdown() string {
 		[]string{"optimal under additivity", yesNo(r.Certified)},
 		[]string{"meets target", yesNo(r.MeetsTarget)},
 		[]string{"sampler runs", fmt.Sprintf("%d (%s)", r.Runs, runsPerLevel(r))},
-		[]string{"wall-clock: reference, schedule", fmt.Sprintf("%.3g s, %.3g s", r.Reference.Seconds, r.Quality.Seconds)},
+		[]string{"time of a sampler run: reference, schedule", fmt.Sprintf("%.3g s, %.3g s", r.Reference.Seconds, r.Quality.Seconds)},
 	)
 	b.WriteString(mdTable([]string{"", ""}, rows))
 	if r.Reason != "" {

@@ -464,7 +464,7 @@ func runTMPAdditivity(ctx context.Context, args []string) error {
 		bar.Done(fmt.Sprintf("(%d sampler runs)", res.Runs))
 	}
 	files := map[string][]byte{
-		"additivity.md":       []byte(additivityReport(res, df, ev)),
+		"additivity.md":       []byte(additivityReport(res, df, ev, samplerName(m, *df.sampler))),
 		"additivity_ssim.svg": tmp.AdditivitySVG(res, tmp.MetricSSIM),
 		"additivity_mse.svg":  tmp.AdditivitySVG(res, tmp.MetricMSE),
 		"singles.svg":         singlesSVG(res),
@@ -488,12 +488,12 @@ func runTMPAdditivity(ctx context.Context, args []string) error {
 	return nil
 }
 
-func additivityReport(res tmp.AdditivityResult, df *ditFlags, ev *tmp.DiTEvaluator) string {
+func additivityReport(res tmp.AdditivityResult, df *ditFlags, ev *tmp.DiTEvaluator, samplerName string) string {
 	var b strings.Builder
 	o := ev.Options()
 	fmt.Fprintf(&b, "# Additivity of quantisation error over denoising steps\n\n")
 	fmt.Fprintf(&b, "Model %s, %d %s steps, CFG %g, %d images (seeds %v × labels %v), reference %v%s; %s, %s.\n\n",
-		*df.model, o.Steps, orDefault(o.Sampler, "default"), o.CFG, ev.Len(), o.Seeds, o.Labels, o.Reference, keepNote(o.KeepFirstLast),
+		*df.model, o.Steps, samplerName, o.CFG, ev.Len(), o.Seeds, o.Labels, o.Reference, keepNote(o.KeepFirstLast),
 		runtime.GOOS+"/"+runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	b.WriteString(res.Markdown())
 	b.WriteString("\n![1 − SSIM](additivity_ssim.svg)\n\n![MSE](additivity_mse.svg)\n\n![single steps](singles.svg)\n")

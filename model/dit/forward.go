@@ -127,7 +127,8 @@ func (m *Model) Forward(x []float32, n int, t []float32, y []int, opt Options) (
 	for i, blk := range m.Blocks {
 		mod := modulation{mods[i*n*6*h : (i+1)*n*6*h], 6}
 		// Attention branch: ln holds modulate(norm1(x)).
-		blk.QKV.Forward(qkv, ln, rows, prec)
+		blk.QKV.MatMul(qkv, ln, rows, prec)
+		addBias(qkv, blk.QKV.Bias, rows, 3*h)
 		attention(att, qkv, n, tok, h, heads)
 		blk.Proj.MatMul(branch, att, rows, prec)
 		// x += gate1·(proj + b); ln = modulate(norm2(x)).
@@ -194,6 +195,18 @@ func biasGELU(x, bias []float32, rows, dim int) {
 				simd.Add(xr, xr, bias)
 			}
 			simd.GELUTanh(xr)
+		}
+	})
+}
+
+// addBias adds bias to every row of x, in parallel over blocks of rows.
+func addBias(x, bias []float32, rows, dim int) {
+	if bias == nil {
+		return
+	}
+	parallelRows(rows, dim, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			simd.Add(x[r*dim:(r+1)*dim], x[r*dim:(r+1)*dim], bias)
 		}
 	})
 }

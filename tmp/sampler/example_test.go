@@ -36,7 +36,7 @@ func ExampleSample() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(len(x), "values,", grid.Bounds().Dx(), "×", grid.Bounds().Dy(), "grid")
 	// sampler.WritePNG("grid.png", grid) would write it.
+	fmt.Println(len(x), "values,", grid.Bounds().Dx(), "×", grid.Bounds().Dy(), "grid")
 	// Output: 256 values, 16 × 16 grid
 }
