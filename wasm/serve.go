@@ -160,12 +160,6 @@ func newAsset(name string, body []byte) *asset {
 	return a
 }
 
-// GzipSize is the size of the wasm binary gzip-compressed as the server
-// sends it.
-func GzipSize(wasmBinary []byte) int {
-	return len(newAsset("pare.wasm", wasmBinary).gz)
-}
-
 // Handler serves the page, the wasm binary with its wasm_exec.js, the
 // models under /models/ (index.json, then /models/NAME/FILE) and the
 // server's cost profile at /models/profile.json (measured on the first
