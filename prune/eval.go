@@ -39,6 +39,9 @@ func ParseLangs(spec string) ([]string, error) {
 type EvalOptions struct {
 	SeqLen int // window length (0: min(256, the model's positions))
 	Batch  int // windows per forward pass (0: 8)
+	// MaxWindows, if positive, evaluates only the first MaxWindows windows
+	// of each language (a quick estimate, as the web page makes).
+	MaxWindows int
 	// Progress, if set, is called after each batch: language index, windows
 	// done and total in that language.
 	Progress func(lang string, li, done, total int)
@@ -64,6 +67,9 @@ func Perplexity(ctx context.Context, m *llama.Model, tok *tokenizer.Tokenizer, l
 		}
 		ids := tok.Encode(text, true)
 		ws := llama.Windows(ids, seq)
+		if opt.MaxWindows > 0 && len(ws) > opt.MaxWindows {
+			ws = ws[:opt.MaxWindows]
+		}
 		batch := opt.Batch
 		if batch <= 0 {
 			batch = 8

@@ -1,8 +1,8 @@
 package prune
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"

@@ -231,4 +231,3 @@ func commonPrefix(a, b []int) int {
 	}
 	return n
 }
-

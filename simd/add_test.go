@@ -7,14 +7,14 @@ import (
 )
 
 func TestAdd(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(9, 10))
-		for _, n := range sweepLens(140) {
+		for _, n := range f32Lens(140) {
 			for off := 0; off < 4; off++ {
-				dst, ok := guarded(n, off)
+				dst, ok := f32Guarded(n, off)
 				a, b := make([]float32, n+off)[off:], make([]float32, n+3)[3:]
-				randFill(r, a)
-				randFill(r, b)
+				f32Fill(r, a)
+				f32Fill(r, b)
 				want := make([]float32, n)
 				addGeneric(want, a, b)
 				Add(dst, a, b)
@@ -52,10 +52,10 @@ func TestAddLengthMismatchPanics(t *testing.T) {
 func FuzzElementwise(f *testing.F) {
 	f.Add([]byte{0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 1, 2, 3, 4}, uint32(0x3f000000))
 	f.Fuzz(func(t *testing.T, b []byte, alphaBits uint32) {
-		v := floatsFrom(b)
+		v := f32FromBytes(b)
 		n := len(v) / 2
 		x, y := v[:n], v[n:2*n]
-		alpha := floatsFrom([]byte{byte(alphaBits), byte(alphaBits >> 8), byte(alphaBits >> 16), byte(alphaBits >> 24)})[0]
+		alpha := f32FromBytes([]byte{byte(alphaBits), byte(alphaBits >> 8), byte(alphaBits >> 16), byte(alphaBits >> 24)})[0]
 		wantAxpy := append([]float32(nil), y...)
 		axpyGeneric(alpha, x, wantAxpy)
 		wantScale := append([]float32(nil), x...)

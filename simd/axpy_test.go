@@ -7,14 +7,14 @@ import (
 )
 
 func TestAxpy(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
-		for _, n := range sweepLens(140) {
+		for _, n := range f32Lens(140) {
 			for off := 0; off < 4; off++ {
-				x, okx := guarded(n, 3-off)
-				y, oky := guarded(n, off)
-				randFill(r, x)
-				randFill(r, y)
+				x, okx := f32Guarded(n, 3-off)
+				y, oky := f32Guarded(n, off)
+				f32Fill(r, x)
+				f32Fill(r, y)
 				alpha := float32(r.NormFloat64())
 				want := append([]float32(nil), y...)
 				axpyGeneric(alpha, x, want)
@@ -42,7 +42,7 @@ func TestAxpyGenericMatchesDoc(t *testing.T) {
 }
 
 func TestAxpyAliased(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		for _, n := range []int{5, 64, 99} {
 			x := make([]float32, n)
 			for i := range x {

@@ -17,9 +17,11 @@ package simd
 //	for h := 32; h >= 1; h /= 2 { for l < h { s[l] += s[l+h] } }
 //	return s[0]
 //
-// A product of two bfloat16 values is exact in float32 (no fused
-// multiply-add changes it), so all paths give the same bits, except that
-// VDPBF16PS treats subnormal inputs and lane sums as zero.
+// A product of two bfloat16 values is exact in float32 unless it
+// overflows or falls below 2^-126, so a fused multiply-add gives the same
+// sum as a product and an add, and all paths give the same bits except
+// for such products and that VDPBF16PS treats subnormal inputs and lane
+// sums as zero.
 func DotBF16(a, b []uint16) float32 {
 	if len(a) != len(b) {
 		panic("simd: DotBF16: lengths differ")

@@ -8,16 +8,16 @@ import (
 	"testing"
 )
 
-// guard is the number of sentinel values written on each side of an
-// output slice; sentinel is their value (a NaN with a payload no kernel
+// f32Guard is the number of sentinel values written on each side of an
+// output slice; f32Sentinel is their value (a NaN with a payload no kernel
 // produces).
-const guard = 19
+const f32Guard = 19
 
-var sentinel = math.Float32frombits(0x7fc0dead)
+var f32Sentinel = math.Float32frombits(0x7fc0dead)
 
-// sweepLens returns every length 0..max plus a few large odd ones, so the
+// f32Lens returns every length 0..max plus a few large odd ones, so the
 // main loops and every tail length of each level are exercised.
-func sweepLens(max int) []int {
+func f32Lens(max int) []int {
 	var ns []int
 	for n := 0; n <= max; n++ {
 		ns = append(ns, n)
@@ -25,19 +25,19 @@ func sweepLens(max int) []int {
 	return append(ns, 255, 256, 257, 1000, 1023, 4099)
 }
 
-// guarded returns a slice of n values at offset off inside a buffer with
-// sentinel guard bands, and a function that reports whether the bands are
-// intact.
-func guarded(n, off int) (s []float32, intact func() bool) {
-	buf := make([]float32, guard+off+n+guard)
+// f32Guarded returns a slice of n values at offset off inside a buffer
+// with guard bands of sentinels, and a function that reports whether the
+// bands are intact.
+func f32Guarded(n, off int) (s []float32, intact func() bool) {
+	buf := make([]float32, f32Guard+off+n+f32Guard)
 	for i := range buf {
-		buf[i] = sentinel
+		buf[i] = f32Sentinel
 	}
-	lo := guard + off
+	lo := f32Guard + off
 	s = buf[lo : lo+n : lo+n]
 	return s, func() bool {
 		for i, v := range buf {
-			if (i < lo || i >= lo+n) && math.Float32bits(v) != math.Float32bits(sentinel) {
+			if (i < lo || i >= lo+n) && math.Float32bits(v) != math.Float32bits(f32Sentinel) {
 				return false
 			}
 		}
@@ -45,7 +45,7 @@ func guarded(n, off int) (s []float32, intact func() bool) {
 	}
 }
 
-func randFill(r *rand.Rand, s []float32) {
+func f32Fill(r *rand.Rand, s []float32) {
 	for i := range s {
 		s[i] = float32(r.NormFloat64())
 	}
@@ -56,8 +56,8 @@ func sameF32(a, b float32) bool {
 	return math.Float32bits(a) == math.Float32bits(b) || (a != a && b != b)
 }
 
-// forLevels runs f once per SIMD level this machine can run.
-func forLevels(t *testing.T, f func(t *testing.T)) {
+// forF32Levels runs f once per SIMD level this machine can run.
+func forF32Levels(t *testing.T, f func(t *testing.T)) {
 	for _, l := range Levels() {
 		t.Run(l.String(), func(t *testing.T) {
 			defer SetLevel(l)()
@@ -96,10 +96,10 @@ func dotF64(x, y []float32) float64 {
 
 func TestDotGenericMatchesDoc(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for _, n := range sweepLens(70) {
+	for _, n := range f32Lens(70) {
 		x, y := make([]float32, n), make([]float32, n)
-		randFill(r, x)
-		randFill(r, y)
+		f32Fill(r, x)
+		f32Fill(r, y)
 		if got, want := dotGeneric(x, y), dotDoc(x, y); !sameF32(got, want) {
 			t.Fatalf("n=%d: dotGeneric %v, doc loop %v", n, got, want)
 		}
@@ -107,21 +107,21 @@ func TestDotGenericMatchesDoc(t *testing.T) {
 }
 
 func TestDot(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
-		for _, n := range sweepLens(140) {
+		for _, n := range f32Lens(140) {
 			for off := 0; off < 4; off++ {
-				x, okx := guarded(n, off)
-				y, oky := guarded(n, 3-off)
-				randFill(r, x)
-				randFill(r, y)
+				x, okx := f32Guarded(n, off)
+				y, oky := f32Guarded(n, 3-off)
+				f32Fill(r, x)
+				f32Fill(r, y)
 				got := Dot(x, y)
 				want := dotF64(x, y)
 				if d := math.Abs(float64(got) - want); d > dotTol(x, y) {
 					t.Fatalf("n=%d off=%d: Dot = %v, float64 sum %v (diff %g > %g)", n, off, got, want, d, dotTol(x, y))
 				}
 				if !okx() || !oky() {
-					t.Fatalf("n=%d off=%d: Dot wrote to its inputs' guard bands", n, off)
+					t.Fatalf("n=%d off=%d: Dot wrote to its inputs' f32Guard bands", n, off)
 				}
 				if again := Dot(x, y); !sameF32(again, got) {
 					t.Fatalf("n=%d: Dot not deterministic: %v then %v", n, got, again)
@@ -133,7 +133,7 @@ func TestDot(t *testing.T) {
 
 func TestDotSpecial(t *testing.T) {
 	inf := float32(math.Inf(1))
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		for _, n := range []int{1, 7, 16, 33, 100} {
 			x, y := make([]float32, n), make([]float32, n)
 			for i := range x {
@@ -160,8 +160,8 @@ func TestDotLengthMismatchPanics(t *testing.T) {
 	Dot(make([]float32, 3), make([]float32, 4))
 }
 
-// floatsFrom turns fuzz bytes into float32 values (any bit pattern).
-func floatsFrom(b []byte) []float32 {
+// f32FromBytes turns fuzz bytes into float32 values (any bit pattern).
+func f32FromBytes(b []byte) []float32 {
 	s := make([]float32, len(b)/4)
 	for i := range s {
 		s[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
@@ -172,7 +172,7 @@ func floatsFrom(b []byte) []float32 {
 func FuzzDot(f *testing.F) {
 	f.Add([]byte{0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64}, uint8(0))
 	f.Fuzz(func(t *testing.T, b []byte, split uint8) {
-		v := floatsFrom(b)
+		v := f32FromBytes(b)
 		n := len(v) / 2
 		x, y := v[:n], v[n:2*n]
 		want := dotF64(x, y)

@@ -62,9 +62,9 @@ func checkDotTileF64(t *testing.T, r *rand.Rand, k, off int) {
 }
 
 func TestDotTileF64(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 2))
-		for _, k := range sweepLens(40) {
+		for _, k := range f32Lens(40) {
 			for _, off := range []int{0, 1, 3} {
 				checkDotTileF64(t, r, k, off)
 			}
@@ -102,7 +102,7 @@ func TestDotTileF64Generic(t *testing.T) {
 // TestDotTileF64Deterministic: every level gives the same bits for the same
 // row contents wherever the rows sit.
 func TestDotTileF64Deterministic(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
 		k := 77
 		a, b := make([]float64, 4*k), make([]float64, 2*k)

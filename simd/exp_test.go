@@ -79,9 +79,9 @@ func checkExp(t *testing.T, what string, e []float32, x []float32) {
 }
 
 func TestExpSum(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(1, 7))
-		for _, n := range sweepLens(70) {
+		for _, n := range f32Lens(70) {
 			for _, off := range []int{0, 1, 5} {
 				x := expInputs(r, n)
 				for i := range x { // softmax-like: subtract a maximum below
@@ -90,7 +90,7 @@ func TestExpSum(t *testing.T) {
 					}
 				}
 				m := float32(-3)
-				s, intact := guarded(n, off)
+				s, intact := f32Guarded(n, off)
 				copy(s, x)
 				sum := ExpSum(s, m)
 				if !intact() {
@@ -119,16 +119,16 @@ func TestExpSum(t *testing.T) {
 }
 
 func TestSiLUMul(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(2, 9))
-		for _, n := range sweepLens(70) {
+		for _, n := range f32Lens(70) {
 			g := expInputs(r, n)
 			u := make([]float32, n)
 			for i := range u {
 				u[i] = float32(r.NormFloat64())
 			}
 			for _, withU := range []bool{false, true} {
-				dst, intact := guarded(n, n%3)
+				dst, intact := f32Guarded(n, n%3)
 				uu := u
 				if !withU {
 					uu = nil

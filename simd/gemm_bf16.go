@@ -25,12 +25,15 @@ package simd
 //			s += float32(A[i][2p] * B[j][2p])     // as VDPBF16PS does
 //		c[i*ldc+j] = s
 //
-// A product of two bfloat16 values is exact in float32, so every path
-// computes the same products and, keeping this order, the same sums: the
-// AVX512_BF16 kernel equals the reference bit for bit, except that
-// VDPBF16PS treats subnormal inputs and results as zero (a difference
-// below 2^-126 per step). Splitting K into blocks run one after another
-// with load true gives the same bits as one call over all of K.
+// A product of two bfloat16 values is exact in float32 unless it
+// overflows or falls below 2^-126, so every path computes the same
+// products and, keeping this order, the same sums: the AVX2 + FMA and
+// NEON kernels (an FMA of an exact product rounds once, like the add)
+// equal the reference bit for bit, and so does the AVX512_BF16 kernel,
+// except that VDPBF16PS treats subnormal inputs and results as zero (a
+// difference below 2^-126 per step). Splitting K into blocks run
+// one after another with load true gives the same bits as one call over
+// all of K.
 
 const (
 	// GemmBF16MR is the most rows one kernel call handles.
@@ -85,5 +88,6 @@ func GemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, 
 }
 
 // GemmBF16KernelName names the kernel GemmBF16Kernel uses at the current
-// level: "avx512bf16" (VDPBF16PS) or "generic".
+// level: "avx512bf16" (VDPBF16PS), "avx2-fma" (bfloat16 widened to
+// float32, FMA), "neon" (widened, FMLA) or "generic".
 func GemmBF16KernelName() string { return gemmBF16KernelName() }

@@ -20,8 +20,17 @@ var (
 	gemmBF16DPW = [...]dpKernel{gemmBF16DPW1, gemmBF16DPW2}
 )
 
+// gemmBF16FMA[m-1] is the AVX2 + FMA kernel for m rows and 16 columns.
+var gemmBF16FMA = [...]func(a *uint32, b *uint16, c *float32, kp, astride, ldc int, mask *int32, load int){
+	gemmBF16FMA1, gemmBF16FMA2, gemmBF16FMA3, gemmBF16FMA4,
+}
+
+// fmaMasks[16-n:] starts with n entries of -1: the store mask for n of 16
+// columns.
+var fmaMasks = [32]int32{-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1}
+
 func gemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, ldc int, load bool) {
-	if !CPU.AVX512BF16 {
+	if !CPU.AVX512BF16 && !(CPU.FMA && (CPU.Level == AVX2 || CPU.Level == AVX512)) {
 		gemmBF16KernelGeneric(m, n, kp, a, b, ldb, c, ldc, load)
 		return
 	}
@@ -35,6 +44,22 @@ func gemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, 
 	}
 	const nr = GemmBF16NR
 	bp := unsafe.Pointer(unsafe.SliceData(b))
+	if !CPU.AVX512BF16 {
+		// Half panels of 16 columns, four rows at a time.
+		for j0 := 0; j0 < n; j0 += 16 {
+			pb := (*uint16)(unsafe.Add(bp, 2*((j0/nr)*ldb+j0%nr*2)))
+			cols := min(16, n-j0)
+			for r0 := 0; r0 < m; r0 += 4 {
+				rows := min(4, m-r0)
+				var pa *uint32
+				if kp > 0 {
+					pa = &a[r0]
+				}
+				gemmBF16FMA[rows-1](pa, pb, &c[r0*ldc+j0], kp, m, ldc, &fmaMasks[16-cols], l)
+			}
+		}
+		return
+	}
 	for j0 := 0; j0 < n; {
 		pb := (*uint16)(unsafe.Add(bp, 2*(j0/nr)*ldb))
 		// Few rows: four panels at a time while more than three remain.
@@ -51,8 +76,11 @@ func gemmBF16Kernel(m, n, kp int, a []uint32, b []uint16, ldb int, c []float32, 
 }
 
 func gemmBF16KernelName() string {
-	if CPU.AVX512BF16 {
+	switch {
+	case CPU.AVX512BF16:
 		return "avx512bf16"
+	case CPU.FMA && (CPU.Level == AVX2 || CPU.Level == AVX512):
+		return "avx2-fma"
 	}
 	return "generic"
 }
@@ -106,3 +134,15 @@ func gemmBF16DPW1(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint6
 
 //go:noescape
 func gemmBF16DPW2(a *uint32, b *uint16, c *float32, kp, ldb, ldc int, mask uint64, load int)
+
+//go:noescape
+func gemmBF16FMA1(a *uint32, b *uint16, c *float32, kp, astride, ldc int, mask *int32, load int)
+
+//go:noescape
+func gemmBF16FMA2(a *uint32, b *uint16, c *float32, kp, astride, ldc int, mask *int32, load int)
+
+//go:noescape
+func gemmBF16FMA3(a *uint32, b *uint16, c *float32, kp, astride, ldc int, mask *int32, load int)
+
+//go:noescape
+func gemmBF16FMA4(a *uint32, b *uint16, c *float32, kp, astride, ldc int, mask *int32, load int)

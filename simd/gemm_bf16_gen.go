@@ -3,7 +3,9 @@
 // This program writes gemm_bf16_amd64.s, the AVX512_BF16 micro-kernels of
 // GemmBF16Kernel: one function per row count m = 1..GemmBF16MR for one
 // panel, and for m = 1, 2 across four panels, because the accumulators
-// live in registers. Run it with go generate.
+// live in registers; and AVX2 + FMA kernels of up to four rows and half a
+// panel for CPUs without AVX512_BF16. It also writes gemm_bf16_arm64.s,
+// the NEON kernels of the same shape. Run it with go generate.
 //
 // The Go assembler does not know VDPBF16PS, so each one is written as its
 // EVEX bytes with the instruction in a comment.
@@ -207,6 +209,185 @@ func kernelWide(m int) {
 	p("\tRET")
 }
 
+// The AVX2 kernels (for CPUs without AVX512_BF16) widen bfloat16 to
+// float32 and use FMA: up to fmaRows rows × 16 columns (half a panel).
+// Y0..Y7 accumulate (row i in Y(2i), Y(2i+1)), Y8..Y11 hold B's odd and
+// even halves, Y12/Y13 A's, Y15 = 0xffff0000. The products are exact, so
+// each FMA rounds once, like the reference's add, and the odd value of a
+// pair goes first.
+const fmaRows = 4
+
+func stepFMA(m int, off int) {
+	p("\tVMOVDQU %d(BX), Y8", off)
+	p("\tVMOVDQU %d(BX), Y10", off+32)
+	p("\tVPAND Y15, Y8, Y9")
+	p("\tVPSLLD $16, Y8, Y8")
+	p("\tVPAND Y15, Y10, Y11")
+	p("\tVPSLLD $16, Y10, Y10")
+	for i := 0; i < m; i++ {
+		p("\tVPBROADCASTD %d(AX), Y12", 4*i)
+		p("\tVPAND Y15, Y12, Y13")
+		p("\tVPSLLD $16, Y12, Y12")
+		p("\tVFMADD231PS Y9, Y13, Y%d", 2*i)
+		p("\tVFMADD231PS Y11, Y13, Y%d", 2*i+1)
+		p("\tVFMADD231PS Y8, Y12, Y%d", 2*i)
+		p("\tVFMADD231PS Y10, Y12, Y%d", 2*i+1)
+	}
+}
+
+func kernelFMA(m int) {
+	label := fmt.Sprintf("fm%d", m)
+	p("")
+	p("// func gemmBF16FMA%d(a *uint32, b *uint16, c *float32, kp, astride, ldc int, mask *int32, load int)", m)
+	p("// %d rows × 16 columns; A's k-pairs are astride dwords apart, B's 128", m)
+	p("// bytes; mask points at 16 int32, -1 for each column to keep.")
+	p("TEXT ·gemmBF16FMA%d(SB), NOSPLIT, $0-64", m)
+	p("\tMOVQ a+0(FP), AX")
+	p("\tMOVQ b+8(FP), BX")
+	p("\tMOVQ c+16(FP), DX")
+	p("\tMOVQ kp+24(FP), CX")
+	p("\tMOVQ astride+32(FP), R11")
+	p("\tSHLQ $2, R11 // A stride in bytes")
+	p("\tMOVQ ldc+40(FP), R9")
+	p("\tSHLQ $2, R9 // row stride in bytes")
+	p("\tMOVQ mask+48(FP), R10")
+	p("\tMOVL $0xffff0000, R12")
+	p("\tVMOVD R12, X15")
+	p("\tVPBROADCASTD X15, Y15")
+	p("")
+	p("\t// Accumulators: zero, or C's values when load != 0.")
+	p("\tMOVQ load+56(FP), R12")
+	p("\tTESTQ R12, R12")
+	p("\tJNZ %s_load", label)
+	for i := 0; i < 2*m; i++ {
+		p("\tVXORPS Y%d, Y%d, Y%d", i, i, i)
+	}
+	p("\tJMP %s_k", label)
+	p("%s_load:", label)
+	p("\tVMOVDQU (R10), Y8")
+	p("\tVMOVDQU 32(R10), Y9")
+	p("\tMOVQ DX, R8")
+	for i := 0; i < m; i++ {
+		p("\tVMASKMOVPS (R8), Y8, Y%d", 2*i)
+		p("\tVMASKMOVPS 32(R8), Y9, Y%d", 2*i+1)
+		if i < m-1 {
+			p("\tADDQ R9, R8")
+		}
+	}
+	p("")
+	p("\t// Two k-pairs per round.")
+	p("%s_k:", label)
+	p("\tMOVQ CX, R12")
+	p("\tSHRQ $1, R12")
+	p("\tJZ %s_odd", label)
+	p("%s_loop:", label)
+	stepFMA(m, 0)
+	p("\tADDQ R11, AX")
+	stepFMA(m, 128)
+	p("\tADDQ R11, AX")
+	p("\tADDQ $256, BX")
+	p("\tDECQ R12")
+	p("\tJNZ %s_loop", label)
+	p("")
+	p("\t// The last k-pair when kp is odd.")
+	p("%s_odd:", label)
+	p("\tTESTQ $1, CX")
+	p("\tJZ %s_store", label)
+	stepFMA(m, 0)
+	p("")
+	p("\t// Store the rows, masked to the valid columns.")
+	p("%s_store:", label)
+	p("\tVMOVDQU (R10), Y8")
+	p("\tVMOVDQU 32(R10), Y9")
+	p("\tMOVQ DX, R8")
+	for i := 0; i < m; i++ {
+		p("\tVMASKMOVPS Y%d, Y8, (R8)", 2*i)
+		p("\tVMASKMOVPS Y%d, Y9, 32(R8)", 2*i+1)
+		if i < m-1 {
+			p("\tADDQ R9, R8")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// The NEON kernels (arm64) widen bfloat16 to float32 and use FMLA: up to
+// neonRows rows × 16 columns (half a panel), always all 16 (the Go side
+// goes through a scratch tile for fewer). V0..V15 accumulate (row i in
+// V(4i)..V(4i+3), four columns each), V16..V19 hold B's even halves and
+// V20..V23 its odd ones, V24/V25 A's, V31 = 0xffff0000.
+const neonRows = 4
+
+func kernelNEON(m int) {
+	label := fmt.Sprintf("nm%d", m)
+	p("")
+	p("// func gemmBF16NEON%d(a *uint32, b *uint16, c *float32, kp, astride, ldc int, load int)", m)
+	p("TEXT ·gemmBF16NEON%d(SB), NOSPLIT, $0-56", m)
+	p("\tMOVD a+0(FP), R0")
+	p("\tMOVD b+8(FP), R1")
+	p("\tMOVD c+16(FP), R2")
+	p("\tMOVD kp+24(FP), R3")
+	p("\tMOVD astride+32(FP), R4")
+	p("\tLSL $2, R4 // A stride in bytes")
+	p("\tMOVD ldc+40(FP), R6")
+	p("\tLSL $2, R6 // row stride in bytes")
+	p("\tMOVD load+48(FP), R7")
+	p("\tMOVW $0xffff0000, R8")
+	p("\tVDUP R8, V31.S4")
+	p("")
+	p("\t// Accumulators: zero, or C's values when load != 0.")
+	p("\tCBNZ R7, %s_load", label)
+	for i := 0; i < 4*m; i++ {
+		p("\tVEOR V%d.B16, V%d.B16, V%d.B16", i, i, i)
+	}
+	p("\tB %s_k", label)
+	p("%s_load:", label)
+	p("\tMOVD R2, R9")
+	for i := 0; i < m; i++ {
+		p("\tVLD1 (R9), [V%d.S4, V%d.S4, V%d.S4, V%d.S4]", 4*i, 4*i+1, 4*i+2, 4*i+3)
+		if i < m-1 {
+			p("\tADD R6, R9")
+		}
+	}
+	p("")
+	p("\t// One k-pair per round: B's 16 column pairs split into odd (AND)")
+	p("\t// and even (shifted up) halves, then per row A's pair, odd first.")
+	p("%s_k:", label)
+	p("\tCBZ R3, %s_store", label)
+	p("%s_loop:", label)
+	p("\tVLD1 (R1), [V16.S4, V17.S4, V18.S4, V19.S4]")
+	p("\tADD $128, R1")
+	for c := 0; c < 4; c++ {
+		p("\tVAND V31.B16, V%d.B16, V%d.B16", 16+c, 20+c)
+		p("\tVSHL $16, V%d.S4, V%d.S4", 16+c, 16+c)
+	}
+	p("\tMOVD R0, R5")
+	for i := 0; i < m; i++ {
+		p("\tVLD1R.P 4(R5), [V24.S4]")
+		p("\tVAND V31.B16, V24.B16, V25.B16")
+		p("\tVSHL $16, V24.S4, V24.S4")
+		for c := 0; c < 4; c++ {
+			p("\tVFMLA V%d.S4, V25.S4, V%d.S4", 20+c, 4*i+c)
+		}
+		for c := 0; c < 4; c++ {
+			p("\tVFMLA V%d.S4, V24.S4, V%d.S4", 16+c, 4*i+c)
+		}
+	}
+	p("\tADD R4, R0")
+	p("\tSUBS $1, R3")
+	p("\tBNE %s_loop", label)
+	p("")
+	p("%s_store:", label)
+	p("\tMOVD R2, R9")
+	for i := 0; i < m; i++ {
+		p("\tVST1 [V%d.S4, V%d.S4, V%d.S4, V%d.S4], (R9)", 4*i, 4*i+1, 4*i+2, 4*i+3)
+		if i < m-1 {
+			p("\tADD R6, R9")
+		}
+	}
+	p("\tRET")
+}
+
 func main() {
 	p("// Code generated by gemm_bf16_gen.go; DO NOT EDIT.")
 	p("")
@@ -225,7 +406,30 @@ func main() {
 	for m := 1; m <= wideRows; m++ {
 		kernelWide(m)
 	}
+	p("")
+	p("// AVX2 + FMA micro-kernels for CPUs without AVX512_BF16: C[m×16] (+)=")
+	p("// A·Bᵀ over half a panel, bfloat16 widened to float32.")
+	for m := 1; m <= fmaRows; m++ {
+		kernelFMA(m)
+	}
 	if err := os.WriteFile("gemm_bf16_amd64.s", out.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+
+	out.Reset()
+	p("// Code generated by gemm_bf16_gen.go; DO NOT EDIT.")
+	p("")
+	p("//go:build !purego && !noasm")
+	p("")
+	p("#include \"textflag.h\"")
+	p("")
+	p("// NEON micro-kernels: C[m×16] (+)= A·Bᵀ over half a panel, bfloat16")
+	p("// widened to float32. The products are exact, so each FMLA rounds once,")
+	p("// like the reference's add, and the odd value of a pair goes first.")
+	for m := 1; m <= neonRows; m++ {
+		kernelNEON(m)
+	}
+	if err := os.WriteFile("gemm_bf16_arm64.s", out.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -89,7 +89,7 @@ func TestPackBF16(t *testing.T) {
 }
 
 // kernelCase runs GemmBF16Kernel on random data and returns the tile (with
-// guard values around it) for comparison.
+// convGuard values around it) for comparison.
 type kernelCase struct {
 	m, n, k int
 	a       []float32 // m rows, stride k+1
@@ -103,7 +103,7 @@ func newKernelCase(r *rand.Rand, m, n, k int) kernelCase {
 
 const cSentinel = float32(-7.25e10)
 
-// run computes the tile at the current level with ldc = n+3 and guard
+// run computes the tile at the current level with ldc = n+3 and convGuard
 // bands; it checks the guards and returns the m×n result.
 func (kc kernelCase) run(t *testing.T, load bool) []float32 {
 	t.Helper()
@@ -120,18 +120,18 @@ func (kc kernelCase) run(t *testing.T, load bool) []float32 {
 		PackBF16B(pb[q*ldb:], kc.w[j0*(k+1):], k+1, min(GemmBF16NR, n-j0), k)
 	}
 	ldc := n + 3
-	buf := make([]float32, 2*guard+(m-1)*ldc+n)
+	buf := make([]float32, 2*convGuard+(m-1)*ldc+n)
 	for i := range buf {
 		buf[i] = cSentinel
 	}
-	c := buf[guard : guard+(m-1)*ldc+n]
+	c := buf[convGuard : convGuard+(m-1)*ldc+n]
 	for i := 0; i < m; i++ {
 		copy(c[i*ldc:i*ldc+n], kc.c0[i*n:])
 	}
 	GemmBF16Kernel(m, n, kp, pa, pb, ldb, c, ldc, load)
 	out := make([]float32, m*n)
 	for i, v := range buf {
-		j := i - guard
+		j := i - convGuard
 		if j >= 0 && j < len(c) && j%ldc < n {
 			out[j/ldc*n+j%ldc] = v
 		} else if v != cSentinel {
@@ -161,25 +161,31 @@ func sameBits(a, b []float32) int {
 // (the four-panel kernels and what is left after them) and a range of k.
 func TestGemmBF16KernelLevels(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 2))
-	ks := []int{0, 1, 2, 3, 4, 5, 9, 32, 71}
-	ns := []int{}
-	for n := 1; n <= GemmBF16NR; n++ {
-		ns = append(ns, n)
+	check := func(l Level, m, n, k int) {
+		kc := newKernelCase(r, m, n, k)
+		for _, load := range []bool{false, true} {
+			got, want := kc.run(t, load), kc.ref(load)
+			if i := sameBits(got, want); i >= 0 {
+				t.Fatalf("%s (%s) m=%d n=%d k=%d load=%v: [%d,%d] = %v, want %v",
+					l, GemmBF16KernelName(), m, n, k, load, i/n, i%n, got[i], want[i])
+			}
+		}
 	}
-	ns = append(ns, 33, 63, 64, 96, 97, 127, 128, 129, 159, 160, 161, 200, 257, 300)
 	for _, l := range Levels() {
 		restore := SetLevel(l)
+		// Every row count with every column count of one panel.
 		for m := 1; m <= GemmBF16MR; m++ {
-			for _, n := range ns {
-				for _, k := range ks {
-					kc := newKernelCase(r, m, n, k)
-					for _, load := range []bool{false, true} {
-						got, want := kc.run(t, load), kc.ref(load)
-						if i := sameBits(got, want); i >= 0 {
-							t.Fatalf("%s (%s) m=%d n=%d k=%d load=%v: [%d,%d] = %v, want %v",
-								l, GemmBF16KernelName(), m, n, k, load, i/n, i%n, got[i], want[i])
-						}
-					}
+			for n := 1; n <= GemmBF16NR; n++ {
+				for _, k := range []int{0, 1, 2, 3, 5, 32} {
+					check(l, m, n, k)
+				}
+			}
+		}
+		// Several panels: the four-panel kernels and what is left after.
+		for _, m := range []int{1, 2, 3, 4, 5, GemmBF16MR} {
+			for _, n := range []int{33, 63, 64, 96, 97, 127, 128, 129, 159, 160, 161, 200, 257, 300} {
+				for _, k := range []int{1, 4, 71} {
+					check(l, m, n, k)
 				}
 			}
 		}

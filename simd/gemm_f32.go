@@ -16,7 +16,22 @@ type F32Kernel struct {
 	Level  Level  // the level it needs
 	MR, NR int    // tile rows (of A and C) and columns (rows of B, columns of C)
 
-	fn func(k int, a, b, c []float32, ldc int, accumulate bool)
+	fn     func(k int, a, b, c []float32, ldc int, accumulate bool)
+	narrow []*F32Kernel // narrow[r-1] has MR = r
+}
+
+// Narrow returns a kernel for rows rows of A (MR == rows) that takes the
+// same B panels as kn and does the same arithmetic per element, so C is
+// bit-identical whichever of the two computes it; nil if the level has
+// none for that many rows. The amd64 kernels have every narrower form.
+func (kn *F32Kernel) Narrow(rows int) *F32Kernel {
+	if rows == kn.MR {
+		return kn
+	}
+	if rows < 1 || rows > len(kn.narrow) {
+		return nil
+	}
+	return kn.narrow[rows-1]
 }
 
 // Run computes, for i < MR and j < NR,

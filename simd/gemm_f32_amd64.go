@@ -2,10 +2,10 @@
 
 package simd
 
-var (
-	gemmF32AVX512 = &F32Kernel{Name: "avx512-14x32", Level: AVX512, MR: 14, NR: 32, fn: gemmF32AVX512Tile}
-	gemmF32AVX2   = &F32Kernel{Name: "avx2-6x16", Level: AVX2, MR: 6, NR: 16, fn: gemmF32AVX2Tile}
-)
+// The kernels themselves (gemmF32AVX512, 14×32 with VFMADD231PS.BCST, and
+// gemmF32AVX2, 6×16 with VBROADCASTSS and VFMADD231PS, each with narrow
+// forms) are declared in gemm_f32_kernels_amd64.go, generated with the
+// assembly by gemm_f32_gen.go.
 
 func gemmF32KernelFor(l Level) *F32Kernel {
 	switch {
@@ -17,22 +17,9 @@ func gemmF32KernelFor(l Level) *F32Kernel {
 	return gemmF32GenericKernel
 }
 
-func gemmF32AVX512Tile(k int, a, b, c []float32, ldc int, accumulate bool) {
-	gemmF32AVX512_14x32(k, panelPtr(a, k), panelPtr(b, k), &c[0], ldc, accumulate)
+// asmTile adapts an assembly kernel to the slice signature of F32Kernel.
+func asmTile(f func(k int, a, b, c *float32, ldc int, accumulate bool)) func(k int, a, b, c []float32, ldc int, accumulate bool) {
+	return func(k int, a, b, c []float32, ldc int, accumulate bool) {
+		f(k, panelPtr(a, k), panelPtr(b, k), &c[0], ldc, accumulate)
+	}
 }
-
-func gemmF32AVX2Tile(k int, a, b, c []float32, ldc int, accumulate bool) {
-	gemmF32AVX2_6x16(k, panelPtr(a, k), panelPtr(b, k), &c[0], ldc, accumulate)
-}
-
-// gemmF32AVX512_14x32 computes a 14×32 tile with 28 zmm accumulators and
-// embedded-broadcast FMA (VFMADD231PS.BCST). k may be 0.
-//
-//go:noescape
-func gemmF32AVX512_14x32(k int, a, b, c *float32, ldc int, accumulate bool)
-
-// gemmF32AVX2_6x16 computes a 6×16 tile with 12 ymm accumulators,
-// VBROADCASTSS and VFMADD231PS. k may be 0.
-//
-//go:noescape
-func gemmF32AVX2_6x16(k int, a, b, c *float32, ldc int, accumulate bool)

@@ -7,7 +7,7 @@ import (
 )
 
 func TestPackF32Panel(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(15, 16))
 		for _, w := range []int{1, 4, 6, 8, 12, 14, 16, 17, 32, 40} {
 			for rows := 0; rows <= w; rows++ {
@@ -15,8 +15,8 @@ func TestPackF32Panel(t *testing.T) {
 					pad := (rows + k) % 3
 					ld := k + pad
 					src := make([]float32, max(rows*ld, 1)+pad)[pad:]
-					randFill(r, src)
-					dst, ok := guarded(k*w, (w+k)%4)
+					f32Fill(r, src)
+					dst, ok := f32Guarded(k*w, (w+k)%4)
 					for i := range dst {
 						dst[i] = 7 // stale data the padding rows must clear
 					}

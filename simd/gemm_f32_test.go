@@ -15,11 +15,11 @@ func checkF32Kernel(t *testing.T, kn *F32Kernel, r *rand.Rand, k, pad int, accum
 	mr, nr := kn.MR, kn.NR
 	a := make([]float32, k*mr)
 	b := make([]float32, k*nr)
-	randFill(r, a)
-	randFill(r, b)
+	f32Fill(r, a)
+	f32Fill(r, b)
 	ldc := nr + pad
 	n := (mr-1)*ldc + nr
-	c, intact := guarded(n, 0)
+	c, intact := f32Guarded(n, 0)
 	c0 := make([]float32, len(c))
 	for i := 0; i < mr; i++ {
 		for j := 0; j < nr; j++ {
@@ -46,7 +46,7 @@ func checkF32Kernel(t *testing.T, kn *F32Kernel, r *rand.Rand, k, pad int, accum
 			}
 		}
 		for j := nr; j < ldc && i < mr-1; j++ {
-			if v := c[i*ldc+j]; math.Float32bits(v) != math.Float32bits(sentinel) {
+			if v := c[i*ldc+j]; math.Float32bits(v) != math.Float32bits(f32Sentinel) {
 				t.Fatalf("%s k=%d: wrote c[%d][%d] beyond the tile", kn.Name, k, i, j)
 			}
 		}
@@ -56,9 +56,19 @@ func checkF32Kernel(t *testing.T, kn *F32Kernel, r *rand.Rand, k, pad int, accum
 	}
 }
 
+// allF32Kernels lists every kernel runnable here, narrow ones included.
+func allF32Kernels() []*F32Kernel {
+	var ks []*F32Kernel
+	for _, kn := range GemmF32Kernels() {
+		ks = append(ks, kn)
+		ks = append(ks, kn.narrow...)
+	}
+	return ks
+}
+
 func TestGemmF32Kernels(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	for _, kn := range GemmF32Kernels() {
+	for _, kn := range allF32Kernels() {
 		t.Run(kn.Name, func(t *testing.T) {
 			for k := 0; k <= 40; k++ {
 				for _, acc := range []bool{false, true} {
@@ -81,10 +91,10 @@ func TestGemmF32GenericMatchesDoc(t *testing.T) {
 	for _, k := range []int{0, 1, 2, 5, 64} {
 		for _, acc := range []bool{false, true} {
 			a, b := make([]float32, mr*k), make([]float32, nr*k)
-			randFill(r, a)
-			randFill(r, b)
+			f32Fill(r, a)
+			f32Fill(r, b)
 			c, want := make([]float32, mr*ldc), make([]float32, mr*ldc)
-			randFill(r, c)
+			f32Fill(r, c)
 			copy(want, c)
 			kn.Run(k, a, b, c, ldc, acc)
 			for i := 0; i < mr; i++ {
@@ -103,6 +113,46 @@ func TestGemmF32GenericMatchesDoc(t *testing.T) {
 			for i := range c {
 				if !sameF32(c[i], want[i]) {
 					t.Fatalf("k=%d acc=%v: c[%d] = %v, want %v", k, acc, i, c[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestGemmF32NarrowKernels checks that a narrow kernel gives the bits of
+// its main kernel, row for row.
+func TestGemmF32NarrowKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, kn := range GemmF32Kernels() {
+		if kn.Narrow(kn.MR) != kn || kn.Narrow(0) != nil || kn.Narrow(kn.MR+1) != nil {
+			t.Errorf("%s: Narrow of its own MR, 0 or MR+1 is wrong", kn.Name)
+		}
+		for rows := 1; rows < kn.MR; rows++ {
+			nk := kn.Narrow(rows)
+			if nk == nil {
+				continue
+			}
+			if nk.MR != rows || nk.NR != kn.NR || nk.Level != kn.Level {
+				t.Fatalf("%s: Narrow(%d) is %s", kn.Name, rows, nk.Name)
+			}
+			for _, k := range []int{0, 1, 7, 64, 301} {
+				a := make([]float32, k*kn.MR)
+				b := make([]float32, k*kn.NR)
+				f32Fill(r, a)
+				f32Fill(r, b)
+				c := make([]float32, kn.MR*kn.NR)
+				kn.Run(k, a, b, c, kn.NR, false)
+				// The first rows rows of the full panel, as a narrow panel.
+				na := make([]float32, k*rows)
+				for p := 0; p < k; p++ {
+					copy(na[p*rows:(p+1)*rows], a[p*kn.MR:])
+				}
+				nc := make([]float32, rows*kn.NR)
+				nk.Run(k, na, b, nc, kn.NR, false)
+				for i := range nc {
+					if !sameF32(nc[i], c[i]) {
+						t.Fatalf("%s k=%d: c[%d] = %v, main kernel %v", nk.Name, k, i, nc[i], c[i])
+					}
 				}
 			}
 		}

@@ -19,8 +19,10 @@ import (
 //     panels (S8Panels) so kernels may work on panel pairs.
 //   - A block: MR rows × K (MR depends on the kernel, see GemmS8.MR). For
 //     k-quad q and row r, blk[4·MR·q+4r+t] = A[r][4q+t]. Rows past the
-//     block's row count are zero. A values lie in [-127, 127] (PackA
-//     guarantees it); the AVX2 kernel relies on that.
+//     block's row count are zero. PackA makes codes in [-127, 127]; the
+//     kernels are exact for -128 too. The AVX2 kernel reads the codes
+//     widened to little-endian int16 (8 bytes a row and k-quad, at
+//     8·MR·q+8r).
 //
 // Reference for one block (GemmS8.Block):
 //
@@ -71,7 +73,7 @@ type s8Kind uint8
 
 const (
 	s8Generic s8Kind = iota
-	s8AVX2           // VPMADDUBSW + VPMADDWD, sign moved onto A
+	s8AVX2           // VPMADDWD on int16-widened codes
 	s8VNNI           // AVX-512 VPDPBUSD on zmm
 	s8SDOT           // NEON SDOT by element
 )
@@ -104,7 +106,15 @@ func (g GemmS8) Name() string {
 }
 
 // ABlockLen returns the length in bytes of an A block for k inputs.
-func (g GemmS8) ABlockLen(k int) int { return 4 * g.mr * ((k + 3) / 4) }
+func (g GemmS8) ABlockLen(k int) int { return 4 * g.aBytes() * g.mr * ((k + 3) / 4) }
+
+// aBytes is the size of one A code in the block.
+func (g GemmS8) aBytes() int {
+	if g.kind == s8AVX2 {
+		return 2
+	}
+	return 1
+}
 
 // rowPool holds scratch rows for PackA.
 var rowPool = sync.Pool{New: func() any { return new([]int8) }}
@@ -116,11 +126,11 @@ var rowPool = sync.Pool{New: func() any { return new([]int8) }}
 // part of the block.
 func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, rows, k int) {
 	mr, kq := g.mr, (k+3)/4
-	if rows < 0 || rows > mr || len(blk) < 4*mr*kq || len(sa) < rows || len(corr) < mr ||
+	if rows < 0 || rows > mr || len(blk) < g.ABlockLen(k) || len(sa) < rows || len(corr) < mr ||
 		(rows > 0 && len(x) < (rows-1)*ldx+k) {
 		panic("simd: GemmS8.PackA: bad sizes")
 	}
-	blk = blk[:4*mr*kq]
+	blk = blk[:g.ABlockLen(k)]
 	if rows < mr {
 		clear(blk)
 		clear(corr[rows:mr])
@@ -135,10 +145,7 @@ func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 		s, sum := quantizeS8Sum(row[:k], x[r*ldx:r*ldx+k])
 		sa[r] = s
 		corr[r] = -128 * sum // VNNI biases B by +128: Σ(b+128)·a - 128·Σa
-		// scatter the k-quads: 4 bytes each, stride 4·MR
-		for q := 0; q < kq; q++ {
-			*(*uint32)(unsafe.Pointer(&blk[4*(mr*q+r)])) = *(*uint32)(unsafe.Pointer(&row[4*q]))
-		}
+		g.scatter(blk, row, r)
 	}
 	rowPool.Put(rp)
 }
@@ -147,16 +154,37 @@ func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 // PackA; tests use it to drive the kernels with chosen values.
 func (g GemmS8) packAS8(blk []int8, corr []int32, a []int8, lda, rows, k int) {
 	mr, kq := g.mr, (k+3)/4
-	blk = blk[:4*mr*kq]
+	blk = blk[:g.ABlockLen(k)]
 	clear(blk)
 	clear(corr[:mr])
+	row := make([]int8, 4*kq)
 	for r := 0; r < rows; r++ {
 		var sum int32
-		for i, v := range a[r*lda : r*lda+k] {
-			blk[4*(mr*(i/4)+r)+i%4] = v
+		for _, v := range a[r*lda : r*lda+k] {
 			sum += int32(v)
 		}
+		copy(row, a[r*lda:r*lda+k])
+		g.scatter(blk, row, r)
 		corr[r] = -128 * sum
+	}
+}
+
+// scatter writes the k-quads of row r (len(row) = 4·kq, zero-padded) into
+// the A block.
+func (g GemmS8) scatter(blk []int8, row []int8, r int) {
+	mr := g.mr
+	if g.aBytes() == 1 { // 4 bytes a k-quad, stride 4·MR
+		for q := 0; q < len(row)/4; q++ {
+			*(*uint32)(unsafe.Pointer(&blk[4*(mr*q+r)])) = *(*uint32)(unsafe.Pointer(&row[4*q]))
+		}
+		return
+	}
+	for q := 0; q < len(row)/4; q++ { // 4 int16 a k-quad, stride 8·MR
+		d := blk[8*(mr*q+r):][:8]
+		for t := 0; t < 4; t++ {
+			v := int16(row[4*q+t])
+			d[2*t], d[2*t+1] = int8(v), int8(v>>8)
+		}
 	}
 }
 
@@ -166,7 +194,7 @@ func (g GemmS8) packAS8(blk []int8, corr []int32, a []int8, lda, rows, k int) {
 func (g GemmS8) Block(rows, np, k int, blk []int8, corr []int32, b []int8, acc []int32, ldacc int) {
 	kq := (k + 3) / 4
 	plen := 64 * kq
-	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < 4*g.mr*kq ||
+	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < g.ABlockLen(k) ||
 		len(corr) < g.mr || len(b) < np*plen || ldacc < 16*np ||
 		(rows > 0 && len(acc) < (rows-1)*ldacc+16*np) {
 		panic("simd: GemmS8.Block: bad sizes")

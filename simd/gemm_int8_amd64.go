@@ -22,8 +22,12 @@ func gemmS8VNNI2(a *int8, corr *int32, b *int8, plen, kq int, acc *int32, ldacc 
 //go:noescape
 func gemmS8VNNI1(a *int8, corr *int32, b *int8, plen, kq int, acc *int32, ldacc int)
 
-// AVX2 kernels: R rows × 1 panel (16 columns), A blocks of 4 rows (stride
-// 16 bytes a k-quad).
+// AVX2 kernels: R rows × 8 columns (half a panel: b points at byte 0 or
+// 32 of its first k-quad), A blocks of 6 rows of int16 codes (stride 48
+// bytes a k-quad).
+
+//go:noescape
+func gemmS8AVX2x6(a *int8, b *int8, kq int, acc *int32, ldacc int)
 
 //go:noescape
 func gemmS8AVX2x4(a *int8, b *int8, kq int, acc *int32, ldacc int)
@@ -45,7 +49,7 @@ func newGemmS8(f Features) GemmS8 {
 	case f.AVX512VNNI:
 		return GemmS8{kind: s8VNNI, mr: 12}
 	case f.Level >= AVX2:
-		return GemmS8{kind: s8AVX2, mr: 4}
+		return GemmS8{kind: s8AVX2, mr: 6}
 	}
 	return GemmS8{kind: s8Generic, mr: 4}
 }
@@ -78,11 +82,14 @@ func (g GemmS8) block(rows, np, kq int, blk []int8, corr []int32, b []int8, acc 
 			}
 		}
 	case s8AVX2:
-		for p := 0; p < np; p++ {
-			bp, cp := &b[p*plen], acc[16*p:]
+		for h := 0; h < 2*np; h++ { // half panels of 8 columns
+			bp, cp := &b[(h/2)*plen+32*(h%2)], acc[8*h:]
 			for r := 0; r < rows; {
-				a, out := &blk[4*r], &cp[r*ldacc]
+				a, out := &blk[8*r], &cp[r*ldacc]
 				switch n := rows - r; {
+				case n >= 6:
+					gemmS8AVX2x6(a, bp, kq, out, ldacc)
+					r += 6
 				case n >= 4:
 					gemmS8AVX2x4(a, bp, kq, out, ldacc)
 					r += 4

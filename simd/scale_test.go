@@ -7,12 +7,12 @@ import (
 )
 
 func TestScale(t *testing.T) {
-	forLevels(t, func(t *testing.T) {
+	forF32Levels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(7, 8))
-		for _, n := range sweepLens(140) {
+		for _, n := range f32Lens(140) {
 			for off := 0; off < 4; off++ {
-				x, ok := guarded(n, off)
-				randFill(r, x)
+				x, ok := f32Guarded(n, off)
+				f32Fill(r, x)
 				alpha := float32(r.NormFloat64())
 				want := append([]float32(nil), x...)
 				scaleGeneric(alpha, want)

@@ -48,7 +48,9 @@ func ToBF16Weights(w []float32, n, k int) *BF16Weights {
 }
 
 // GemmBF16Path names the kernel GemmBF16 uses now: "avx512bf16"
-// (VDPBF16PS) or "generic" (bfloat16 widened to float32, plain Go loops).
+// (VDPBF16PS), "avx2-fma" (bfloat16 widened to float32, FMA; CPUs without
+// AVX512_BF16), "neon" (arm64, widened, FMLA) or "generic" (widened,
+// plain Go loops).
 func GemmBF16Path() string { return simd.GemmBF16KernelName() }
 
 // GemmBF16 computes C = bf16(A)·Wᵀ with float32 accumulation: A is m×K
@@ -64,12 +66,15 @@ func GemmBF16Path() string { return simd.GemmBF16KernelName() }
 //	c[i*ldc+j] = s
 //
 // with a(i, k) = bf16(A[i*lda+k]) widened to float32. A product of two
-// bfloat16 values is exact in float32, so every path computes the same
-// products; the generic path also adds them in VDPBF16PS's order, so the
-// two agree bit for bit except where VDPBF16PS flushes subnormal inputs
-// or sums to zero (a difference below 2^-126 per k). Against a float64
-// sum of the same products the error is at most K·2^-24·Σ|a·w| per
-// element (one rounding per add); tests use those bounds.
+// bfloat16 values is exact in float32 (unless it overflows or falls below
+// 2^-126), so every path computes the same products, and every path adds
+// them in this order (VDPBF16PS's), so the generic, AVX2 + FMA and NEON
+// paths give the same bits, and the AVX512_BF16 path does too except
+// where VDPBF16PS flushes subnormal inputs or sums to zero (a difference
+// below 2^-126 per k). Tests compare the paths bit
+// for bit on data without subnormals and, with them, within that bound;
+// against a float64 sum of the same products the error is at most
+// K·2^-24·Σ|a·w| per element (one rounding per add).
 //
 // Work is split over output tiles (never over K) and run with Parallel,
 // so results are bit-identical for any GOMAXPROCS. GemmBF16 panics if the
@@ -105,20 +110,29 @@ func GemmBF16(m int, a []float32, lda int, w *BF16Weights, c []float32, ldc int)
 		simd.PackBF16A(ap[r0*kp:], a[r0*lda:], lda, min(mr, m-r0), k)
 	})
 
-	// Tiles of bf16TileRowBlocks row blocks × tp panels; each kernel call
-	// takes one row block across the tile's panels over all of K (the
-	// accumulators stay in registers for the whole sum).
+	// Tiles of bf16TileRowBlocks row blocks × tp panels. Each kernel call
+	// runs over all of K (the sums stay in registers). A single row block
+	// of one or two rows takes the tile's panels in one call (the kernel
+	// then works on four panels at once); otherwise panels go one at a
+	// time, each staying in L2 while the tile's row blocks pass over it.
 	const tr = bf16TileRowBlocks
 	tp := bf16TilePanels(nrb, np)
 	ntr, ntp := (nrb+tr-1)/tr, (np+tp-1)/tp
 	Parallel(ntr*ntp, 0, func(t int) {
 		rb0, j0 := t/ntp*tr, t%ntp*tp
 		rb1, j1 := min(rb0+tr, nrb), min(j0+tp, np)
-		cols := min(j1*nr, n) - j0*nr
-		for rb := rb0; rb < rb1; rb++ {
-			r0 := rb * mr
-			simd.GemmBF16Kernel(min(mr, m-r0), cols, kp, ap[r0*kp:], w.panels[j0*pl:], pl,
-				c[r0*ldc+j0*nr:], ldc, false)
+		if m <= 2 {
+			cols := min(j1*nr, n) - j0*nr
+			simd.GemmBF16Kernel(m, cols, kp, ap, w.panels[j0*pl:], pl, c[j0*nr:], ldc, false)
+			return
+		}
+		for j := j0; j < j1; j++ {
+			cols := min(nr, n-j*nr)
+			for rb := rb0; rb < rb1; rb++ {
+				r0 := rb * mr
+				simd.GemmBF16Kernel(min(mr, m-r0), cols, kp, ap[r0*kp:], w.panels[j*pl:], pl,
+					c[r0*ldc+j*nr:], ldc, false)
+			}
 		}
 	})
 }

@@ -5,7 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/pare-ml/pare/simd"
 )
@@ -125,7 +127,7 @@ func TestGemmBF16Sweep(t *testing.T) {
 // TestGemmBF16Threads wants the same bits for every GOMAXPROCS.
 func TestGemmBF16Threads(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	m, n, k := 75, 530, 700
+	m, n, k := 60, 300, 256 // several tiles both ways
 	a := randMatrix(r, m*k)
 	w := ToBF16Weights(randMatrix(r, n*k), n, k)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
@@ -275,28 +277,74 @@ func ExampleGemmBF16() {
 	// Output: [15 0.5]
 }
 
-// BenchmarkGemmBF16 reports GFLOPS (2·m·n·k per call) for square sizes,
-// a prompt-sized m=512 and a single token m=1, on one and two threads.
+// bf16BenchSizes are BenchmarkGemmBF16's shapes {m, n, k}: squares, a
+// prompt-sized m=512 and a single token m=1.
+var bf16BenchSizes = [][3]int{{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048},
+	{512, 2048, 2048}, {1, 2048, 2048}}
+
+// BenchmarkGemmBF16 reports GFLOPS (2·m·n·k per call) on one and two
+// threads.
 func BenchmarkGemmBF16(b *testing.B) {
-	type size struct{ m, n, k int }
-	sizes := []size{{256, 256, 256}, {512, 512, 512}, {1024, 1024, 1024}, {2048, 2048, 2048},
-		{512, 2048, 2048}, {1, 2048, 2048}}
 	r := rand.New(rand.NewPCG(9, 9))
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	for _, s := range sizes {
-		a := randMatrix(r, s.m*s.k)
-		w := ToBF16Weights(randMatrix(r, s.n*s.k), s.n, s.k)
-		c := make([]float32, s.m*s.n)
+	for _, s := range bf16BenchSizes {
+		m, n, k := s[0], s[1], s[2]
+		a := randMatrix(r, m*k)
+		w := ToBF16Weights(randMatrix(r, n*k), n, k)
+		c := make([]float32, m*n)
 		for _, threads := range []int{1, 2} {
-			name := fmt.Sprintf("m=%d,n=%d,k=%d/%s/threads=%d", s.m, s.n, s.k, GemmBF16Path(), threads)
+			name := fmt.Sprintf("m=%d,n=%d,k=%d/%s/threads=%d", m, n, k, GemmBF16Path(), threads)
 			b.Run(name, func(b *testing.B) {
-				runtime.GOMAXPROCS(threads)
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+				GemmBF16(m, a, k, w, c, n) // warm the pool
 				for b.Loop() {
-					GemmBF16(s.m, a, s.k, w, c, s.n)
+					GemmBF16(m, a, k, w, c, n)
 				}
-				flops := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N)
+				flops := 2 * float64(m) * float64(n) * float64(k) * float64(b.N)
 				b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOPS")
 			})
 		}
 	}
+}
+
+// BenchmarkGemmBF16VsF32 runs GemmBF16 and GemmF32 on the same shapes,
+// alternating calls so that a noisy machine slows both alike, and reports
+// each one's GFLOPS from its median call and their ratio.
+func BenchmarkGemmBF16VsF32(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, s := range bf16BenchSizes {
+		m, n, k := s[0], s[1], s[2]
+		a := randMatrix(r, m*k)
+		wf := randMatrix(r, n*k)
+		w := ToBF16Weights(wf, n, k)
+		c := make([]float32, m*n)
+		for _, threads := range []int{1, 2} {
+			name := fmt.Sprintf("m=%d,n=%d,k=%d/%s-vs-%s/threads=%d", m, n, k, GemmBF16Path(), GemmF32Path(), threads)
+			b.Run(name, func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads))
+				bf := func() { GemmBF16(m, a, k, w, c, n) }
+				f32 := func() { GemmF32(m, n, k, a, k, wf, k, c, n) }
+				bf()
+				f32()
+				var tb, tf []time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					bf()
+					t1 := time.Now()
+					f32()
+					tb, tf = append(tb, t1.Sub(t0)), append(tf, time.Since(t1))
+				}
+				flop := 2 * float64(m) * float64(n) * float64(k)
+				gb, gf := flop/median(tb).Seconds()/1e9, flop/median(tf).Seconds()/1e9
+				b.ReportMetric(gb, "bf16-GFLOPS")
+				b.ReportMetric(gf, "f32-GFLOPS")
+				b.ReportMetric(gb/gf, "ratio")
+			})
+		}
+	}
+}
+
+func median(d []time.Duration) time.Duration {
+	d = append([]time.Duration(nil), d...)
+	slices.Sort(d)
+	return d[len(d)/2]
 }

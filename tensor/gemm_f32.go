@@ -33,14 +33,14 @@ import (
 // micro-kernel chosen by simd.GemmF32Kernel, blocked for the caches, and
 // tiles of C are shared among goroutines (tensor.Parallel). K is never
 // split between goroutines and the k blocking does not depend on the
-// thread count, so C is bit-identical for any GOMAXPROCS. m == 1 (a
-// matrix-vector product) takes a memory-bound path of one dot product per
-// row of B, split over n.
+// thread count, so C is bit-identical for any GOMAXPROCS. Very small m
+// (m == 1 is a matrix-vector product, as in LLM decoding) takes a
+// memory-bound path of dot products (simd.Dot), split over n.
 //
 // It panics if a size is negative, a stride is smaller than its row, or a
 // slice is too short: these are programming errors.
 func GemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
-	checkGemmF32(m, n, k, a, lda, b, ldb, c, ldc)
+	checkGemmF32(m, n, k, a, lda, b, ldb, c, ldc, true)
 	if m == 0 || n == 0 {
 		return
 	}
@@ -50,26 +50,28 @@ func GemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float3
 		}
 		return
 	}
-	if m == 1 {
-		gemvF32(n, k, a[:k], b, ldb, c[:n])
+	if m <= gemmF32DotRows {
+		gemmF32Dots(m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	kn := simd.GemmF32Kernel()
 	bl := f32BlockingFor(kn, k)
-	gemmF32(kn, bl, m, n, k, a, lda, b, ldb, c, ldc)
+	gemmF32(kn, bl, m, n, k, a, lda, f32B{b: b, ldb: ldb}, c, ldc)
 }
 
 // GemmF32Path returns the short name of the micro-kernel GemmF32 uses now,
 // such as "avx512-14x32", "avx2-6x16", "neon-8x12" or "generic-2x4".
 func GemmF32Path() string { return simd.GemmF32Kernel().Name }
 
-func checkGemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+// checkGemmF32 panics unless the sizes, strides and slices fit; B is
+// checked only if checkB.
+func checkGemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, checkB bool) {
 	switch {
 	case m < 0 || n < 0 || k < 0:
 		panic(fmt.Sprintf("tensor: GemmF32: negative size m=%d n=%d k=%d", m, n, k))
 	case m > 0 && k > 0 && (lda < k || len(a) < (m-1)*lda+k):
 		panic(fmt.Sprintf("tensor: GemmF32: A is %d×%d with lda=%d but len(a)=%d", m, k, lda, len(a)))
-	case n > 0 && k > 0 && (ldb < k || len(b) < (n-1)*ldb+k):
+	case checkB && n > 0 && k > 0 && (ldb < k || len(b) < (n-1)*ldb+k):
 		panic(fmt.Sprintf("tensor: GemmF32: B is %d×%d with ldb=%d but len(b)=%d", n, k, ldb, len(b)))
 	case m > 0 && n > 0 && (ldc < n || len(c) < (m-1)*ldc+n):
 		panic(fmt.Sprintf("tensor: GemmF32: C is %d×%d with ldc=%d but len(c)=%d", m, n, ldc, len(c)))
@@ -79,12 +81,12 @@ func checkGemmF32(m, n, k int, a []float32, lda int, b []float32, ldb int, c []f
 // f32Blocking is how GemmF32 cuts the problem for the caches.
 type f32Blocking struct {
 	// kc is the depth of a packed block. It decides the order of the
-	// float32 sums, so it depends only on k, the kernel and the L1 size,
+	// float32 sums, so it depends only on k, the kernel and the L2 size,
 	// never on the thread count. The generic kernel uses a fixed value so
 	// that a purego build and js/wasm agree bit for bit.
 	kc int
-	// nc is the widest block of B (columns of C) one work item packs; it
-	// should sit in L2 (kc·nc floats).
+	// nc is the widest block of B (columns of C) one work item packs
+	// (kc·nc floats, streamed from L2 or L3).
 	nc int
 	// mc is the most rows of A packed at once; the packed block
 	// (mc·kc floats) should sit in the shared L3.
@@ -108,18 +110,24 @@ var f32Caches = func() (c struct{ l1, l2, l3 int }) {
 }()
 
 // f32BlockingFor sizes the blocks for kernel kn and depth k.
+//
+// The kernel does so much arithmetic per byte that its panels need not sit
+// in L1: an A micro-panel (MR×kc) sits in L2 and B micro-panels stream
+// from L2 or L3, so kc is as deep as one B micro-panel (NR×kc) in an
+// eighth of L2 (1024 on a 1 MiB L2 with NR = 32). Deep blocks mean fewer
+// passes over C, which is what costs once C outgrows the caches. The
+// generic kernel uses a fixed kc (see f32Blocking).
 func f32BlockingFor(kn *simd.F32Kernel, k int) f32Blocking {
-	// kc: an A micro-panel (MR×kc) takes about half of L1; B micro-panels
-	// stream past it from L2.
 	kcMax := 256
 	if kn.Level != simd.Generic {
-		kcMax = f32Caches.l1 / 2 / (4 * kn.MR) / 64 * 64
-		kcMax = min(max(kcMax, 128), 512)
+		kcMax = f32Caches.l2 / 8 / (4 * kn.NR) / 64 * 64
+		kcMax = min(max(kcMax, 256), 1024)
 	}
 	nk := (k + kcMax - 1) / kcMax
 	kc := roundUp((k+nk-1)/nk, 8)
-	// nc: a packed B block (kc×nc) in half of L2.
-	nc := max(f32Caches.l2/2/(4*kc)/kn.NR*kn.NR, kn.NR)
+	// nc: a packed B block (kc×nc) of about twice L2, streamed past each
+	// A micro-panel.
+	nc := max(2*f32Caches.l2/(4*kc)/kn.NR*kn.NR, 4*kn.NR)
 	// mc: a packed A block (mc×kc) in a quarter of L3.
 	mc := max(f32Caches.l3/4/(4*kc)/kn.MR*kn.MR, 8*kn.MR)
 	return f32Blocking{kc: kc, nc: nc, mc: mc}
@@ -138,9 +146,9 @@ const gemmF32Serial = 1 << 21
 // Loops, outermost first: rows of A in blocks of mc; k in blocks of kc,
 // packing that A block into MR-row panels (shared, in L3); then work items,
 // each a block of C columns (and, when there are few, of rows): the item
-// packs its B block into NR-column panels (in L2) and for each A panel
-// (held in L1) runs the kernel over the B panels.
-func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+// packs its B block into NR-column panels (unless B came packed) and for
+// each A panel (held in L2) runs the kernel over the B panels.
+func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda int, b f32B, c []float32, ldc int) {
 	mr, nr := kn.MR, kn.NR
 	threads := runtime.GOMAXPROCS(0)
 	if 2*m*n*k < gemmF32Serial {
@@ -158,7 +166,9 @@ func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda i
 			Parallel(ceilDiv(panels, panelsPerItem), threads, func(t int) {
 				for q := t * panelsPerItem; q < min(panels, (t+1)*panelsPerItem); q++ {
 					r := q * mr
-					simd.PackF32Panel(ap[q*mr*kb:(q+1)*mr*kb], a[(ic+r)*lda+pc:], lda, min(mr, mb-r), kb, mr)
+					rows := min(mr, mb-r)
+					w := panelKernel(kn, rows).MR
+					simd.PackF32Panel(ap[q*mr*kb:q*mr*kb+w*kb], a[(ic+r)*lda+pc:], lda, rows, kb, w)
 				}
 			})
 			Parallel(g.rows*g.cols, threads, func(t int) {
@@ -166,7 +176,7 @@ func gemmF32(kn *simd.F32Kernel, bl f32Blocking, m, n, k int, a []float32, lda i
 				q1 := min(panels, q0+g.panelsPerRow)
 				j0 := (t % g.cols) * g.width
 				j1 := min(n, j0+g.width)
-				gemmF32Item(kn, ap, q0, q1, ic, mb, j0, j1, pc, kb, b, ldb, c, ldc)
+				gemmF32Item(kn, ap, q0, q1, ic, mb, j0, j1, pc, kb, b, c, ldc)
 			})
 		}
 		putF32(ap)
@@ -198,37 +208,64 @@ func f32Grid(panels, n, nr, nc, threads int) f32Work {
 	return f32Work{rows: rows, panelsPerRow: per, cols: cols, width: width}
 }
 
+// panelKernel is the kernel for an A panel of rows rows: kn, or for the
+// last, shorter panel its narrow form if it has one (same arithmetic, no
+// padding rows computed).
+func panelKernel(kn *simd.F32Kernel, rows int) *simd.F32Kernel {
+	if rows < kn.MR {
+		if nk := kn.Narrow(rows); nk != nil {
+			return nk
+		}
+	}
+	return kn
+}
+
+// f32B is the B operand of the blocked GEMM: row-major, packed by each
+// work item as it goes, or packed beforehand.
+type f32B struct {
+	b      []float32
+	ldb    int
+	packed *PackedF32 // if not nil, the panels come from here
+}
+
 // gemmF32Item computes C[ic+q0·MR : ic+q1·MR, j0:j1] += (or =, for the
 // first k block) the product of A panels q0..q1 and B[j0:j1, pc:pc+kb].
-func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, kb int, b []float32, ldb int, c []float32, ldc int) {
+// j0 is a multiple of NR.
+func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, kb int, b f32B, c []float32, ldc int) {
 	mr, nr := kn.MR, kn.NR
 	accumulate := pc > 0
 	bPanels := ceilDiv(j1-j0, nr)
-	bp := getF32(bPanels * nr * kb)
-	defer putF32(bp)
-	for q := 0; q < bPanels; q++ {
-		j := j0 + q*nr
-		simd.PackF32Panel(bp[q*nr*kb:(q+1)*nr*kb], b[j*ldb+pc:], ldb, min(nr, j1-j), kb, nr)
+	var bp []float32
+	if b.packed != nil {
+		bp = b.packed.panels(pc, kb, j0/nr, j0/nr+bPanels)
+	} else {
+		bp = getF32(bPanels * nr * kb)
+		defer putF32(bp)
+		for q := 0; q < bPanels; q++ {
+			j := j0 + q*nr
+			simd.PackF32Panel(bp[q*nr*kb:(q+1)*nr*kb], b.b[j*b.ldb+pc:], b.ldb, min(nr, j1-j), kb, nr)
+		}
 	}
 	var tile []float32
 	for q := q0; q < q1; q++ {
-		apan := ap[q*mr*kb : (q+1)*mr*kb]
 		r := q * mr // row within the A block
 		rows := min(mr, mb-r)
+		pk := panelKernel(kn, rows)
+		apan := ap[q*mr*kb : q*mr*kb+pk.MR*kb]
 		for jq := 0; jq < bPanels; jq++ {
 			bpan := bp[jq*nr*kb : (jq+1)*nr*kb]
 			j := j0 + jq*nr
 			cols := min(nr, j1-j)
 			ct := c[(ic+r)*ldc+j:]
-			if rows == mr && cols == nr {
-				kn.Run(kb, apan, bpan, ct, ldc, accumulate)
+			if rows == pk.MR && cols == nr {
+				pk.Run(kb, apan, bpan, ct, ldc, accumulate)
 				continue
 			}
 			// Edge tile: compute the full tile aside, keep the valid part.
 			if tile == nil {
 				tile = make([]float32, mr*nr)
 			}
-			kn.Run(kb, apan, bpan, tile, nr, false)
+			pk.Run(kb, apan, bpan, tile, nr, false)
 			for i := 0; i < rows; i++ {
 				src := tile[i*nr : i*nr+cols]
 				dst := ct[i*ldc : i*ldc+cols]
@@ -244,17 +281,25 @@ func gemmF32Item(kn *simd.F32Kernel, ap []float32, q0, q1, ic, mb, j0, j1, pc, k
 	}
 }
 
-// gemvF32 computes y[j] = x·B[j] for the n rows of B (m == 1), a
-// dot product per row, split over n. It is bound by memory bandwidth.
-func gemvF32(n, k int, x, b []float32, ldb int, y []float32) {
+// gemmF32DotRows is the largest m that GemmF32 computes as dot products
+// (a block of B rows against every row of A while it sits in L2) instead
+// of packing B: for so few rows the packing would cost more than it saves.
+var gemmF32DotRows = 3
+
+// gemmF32Dots computes C = A·Bᵀ as dot products, c[i][j] = Dot(A[i], B[j])
+// (simd.DotRows over blocks of B rows), split over n. For m == 1 (a matrix-vector product, as in LLM decoding)
+// and other small m it is bound by the bandwidth of streaming B.
+func gemmF32Dots(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	const rowsPerItem = 32
 	threads := 0
-	if 2*n*k < gemmF32Serial {
+	if 2*m*n*k < gemmF32Serial {
 		threads = 1
 	}
 	Parallel(ceilDiv(n, rowsPerItem), threads, func(t int) {
-		for j := t * rowsPerItem; j < min(n, (t+1)*rowsPerItem); j++ {
-			y[j] = simd.Dot(x, b[j*ldb:j*ldb+k])
+		j0, j1 := t*rowsPerItem, min(n, (t+1)*rowsPerItem)
+		bj := b[j0*ldb : (j1-1)*ldb+k]
+		for i := 0; i < m; i++ {
+			simd.DotRows(c[i*ldc+j0:i*ldc+j1], a[i*lda:i*lda+k], bj, ldb)
 		}
 	})
 }

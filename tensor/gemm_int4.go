@@ -47,30 +47,33 @@ func GemmInt4(m int, a []float32, lda int, w *Int4Weights, c []float32, ldc int)
 		g.PackA(ws.blk[ib*ablk:(ib+1)*ablk], ws.sa[r0:r0+mr], ws.corr[ib*ncorr:(ib+1)*ncorr], a[r0*lda:], lda, min(mr, m-r0), k, group)
 	})
 
-	// Output tiles of rowBlocks A blocks × colPanels panels. Full tiles are
-	// written straight into C, partial ones through a scratch tile.
-	const colPanels, rowBlocks = 8, 4
+	// Output tiles of about 192 rows × 128 columns; inside a tile each
+	// panel is loaded once and used by every A block of the tile. Full
+	// panels are written straight into C, a partial one through scratch.
+	const colPanels, tileRows = 8, 192
+	rowBlocks := max(1, tileRows/mr)
 	np := simd.S4Panels(n)
 	plen := simd.S4PanelLen(k, group)
 	nrt, nct := (nb+rowBlocks-1)/rowBlocks, (np+colPanels-1)/colPanels
 	Parallel(nrt*nct, 0, func(t int) {
-		var tile [16 * 16 * colPanels]float32
+		var tile [16 * 16]float32 // MR ≤ 16 rows × one panel
 		rt, ct := t/nct, t%nct
-		p0, p1 := ct*colPanels, min(np, (ct+1)*colPanels)
-		j0, cols := 16*p0, min(n, 16*p1)-16*p0
-		for ib := rt * rowBlocks; ib < min(nb, (rt+1)*rowBlocks); ib++ {
-			r0 := ib * mr
-			rows := min(mr, m-r0)
-			blk, corr, sa := ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[ib*ncorr:(ib+1)*ncorr], ws.sa[r0:r0+mr]
-			b := w.panels[p0*plen : p1*plen]
-			if cols == 16*(p1-p0) {
-				g.Block(rows, p1-p0, k, group, blk, sa, corr, b, c[r0*ldc+j0:], ldc)
-				continue
-			}
-			ldt := 16 * (p1 - p0)
-			g.Block(rows, p1-p0, k, group, blk, sa, corr, b, tile[:], ldt)
-			for r := 0; r < rows; r++ {
-				copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tile[r*ldt:r*ldt+cols])
+		for p := ct * colPanels; p < min(np, (ct+1)*colPanels); p++ {
+			j0 := 16 * p
+			cols := min(n-j0, 16)
+			b := w.panels[p*plen : (p+1)*plen]
+			for ib := rt * rowBlocks; ib < min(nb, (rt+1)*rowBlocks); ib++ {
+				r0 := ib * mr
+				rows := min(mr, m-r0)
+				blk, corr, sa := ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[ib*ncorr:(ib+1)*ncorr], ws.sa[r0:r0+mr]
+				if cols == 16 {
+					g.Block(rows, 1, k, group, blk, sa, corr, b, c[r0*ldc+j0:], ldc)
+					continue
+				}
+				g.Block(rows, 1, k, group, blk, sa, corr, b, tile[:], 16)
+				for r := 0; r < rows; r++ {
+					copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tile[r*16:r*16+cols])
+				}
 			}
 		}
 	})

@@ -231,11 +231,11 @@ func TestQuantizeInt4Errors(t *testing.T) {
 		w           []float32
 		n, k, group int
 	}{
-		{make([]float32, 6), 1, 6, 4},   // k not a multiple of group
-		{make([]float32, 6), 1, 6, 3},   // odd group
-		{make([]float32, 6), 1, 6, 0},   // zero group
-		{make([]float32, 5), 1, 6, 2},   // wrong length
-		{make([]float32, 6), -1, 6, 2},  // negative shape
+		{make([]float32, 6), 1, 6, 4},  // k not a multiple of group
+		{make([]float32, 6), 1, 6, 3},  // odd group
+		{make([]float32, 6), 1, 6, 0},  // zero group
+		{make([]float32, 5), 1, 6, 2},  // wrong length
+		{make([]float32, 6), -1, 6, 2}, // negative shape
 		{[]float32{1, float32(math.NaN())}, 1, 2, 2},
 		{[]float32{1, float32(math.Inf(-1))}, 1, 2, 2},
 	}
@@ -270,7 +270,7 @@ func FuzzGemmInt4(f *testing.F) {
 		w := mustInt4(t, wf, n, k, group)
 		for _, l := range simd.Levels() {
 			restore := simd.SetLevel(l)
-			checkGemmInt4(t, m, a, max(k, 1), w, n)
+			checkGemmInt4(t, m, a, k, w, n)
 			restore()
 		}
 	})

@@ -45,23 +45,26 @@ func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int)
 		g.PackA(ws.blk[ib*ablk:(ib+1)*ablk], ws.sa[r0:r0+mr], ws.corr[r0:r0+mr], a[r0*lda:], lda, min(mr, m-r0), k)
 	})
 
-	// Output tiles: rowBlocks A blocks × colPanels B panels each.
-	const colPanels = 8
-	rowBlocks := 4
+	// Output tiles of about 192 rows × 128 columns. Inside a tile each
+	// pair of B panels is loaded once and used by every A block of the
+	// tile, which stay in L2 meanwhile.
+	const colPanels, tileRows = 8, 192
+	rowBlocks := max(1, tileRows/mr)
 	np := simd.S8Panels(n)
 	plen := simd.S8PanelLen(k)
 	nrt, nct := (nb+rowBlocks-1)/rowBlocks, (np+colPanels-1)/colPanels
 	Parallel(nrt*nct, 0, func(t int) {
-		var acc [16 * 16 * colPanels]int32 // MR ≤ 16 rows × the tile's columns
+		var acc [16 * 32]int32 // MR ≤ 16 rows × 2 panels
 		rt, ct := t/nct, t%nct
-		p0, p1 := ct*colPanels, min(np, (ct+1)*colPanels)
-		j0, cols := 16*p0, min(n, 16*p1)-16*p0
-		ldacc := 16 * (p1 - p0)
-		for ib := rt * rowBlocks; ib < min(nb, (rt+1)*rowBlocks); ib++ {
-			r0 := ib * mr
-			rows := min(mr, m-r0)
-			g.Block(rows, p1-p0, k, ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], w.panels[p0*plen:p1*plen], acc[:], ldacc)
-			simd.DequantS32(rows, cols, acc[:], ldacc, ws.sa[r0:], w.scales[j0:], c[r0*ldc+j0:], ldc)
+		for p := ct * colPanels; p < min(np, (ct+1)*colPanels); p += 2 {
+			j0 := 16 * p
+			cols := min(n-j0, 32)
+			for ib := rt * rowBlocks; ib < min(nb, (rt+1)*rowBlocks); ib++ {
+				r0 := ib * mr
+				rows := min(mr, m-r0)
+				g.Block(rows, 2, k, ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], w.panels[p*plen:(p+2)*plen], acc[:], 32)
+				simd.DequantS32(rows, cols, acc[:], 32, ws.sa[r0:], w.scales[j0:], c[r0*ldc+j0:], ldc)
+			}
 		}
 	})
 }

@@ -141,6 +141,18 @@ func (l *Linear) Supports(p Precision) bool {
 // A precision the layer cannot run (int4 with In not a multiple of 32)
 // falls back to int8.
 func (l *Linear) Forward(dst, x []float32, rows int, p Precision) {
+	l.MatMul(dst, x, rows, p)
+	if l.Bias != nil {
+		for r := 0; r < rows; r++ {
+			simd.Add(dst[r*l.Out:(r+1)*l.Out], dst[r*l.Out:(r+1)*l.Out], l.Bias)
+		}
+	}
+}
+
+// MatMul is Forward without the bias: dst[rows, Out] = x[rows, In]·Wᵀ at
+// precision p, for callers that add the bias in a pass of their own (fused
+// with an activation or a residual update).
+func (l *Linear) MatMul(dst, x []float32, rows int, p Precision) {
 	if len(x) < rows*l.In || len(dst) < rows*l.Out {
 		panic(fmt.Sprintf("tensor: Linear %d→%d: x has %d values, dst %d, for %d rows", l.In, l.Out, len(x), len(dst), rows))
 	}
@@ -164,11 +176,6 @@ func (l *Linear) Forward(dst, x []float32, rows int, p Precision) {
 		GemmInt8(rows, x, l.In, l.i8, dst, l.Out)
 	case PrecInt4:
 		GemmInt4(rows, x, l.In, l.i4, dst, l.Out)
-	}
-	if l.Bias != nil {
-		for r := 0; r < rows; r++ {
-			simd.Add(dst[r*l.Out:(r+1)*l.Out], dst[r*l.Out:(r+1)*l.Out], l.Bias)
-		}
 	}
 }
 
@@ -201,4 +208,22 @@ func gemmF16(m, n, k int, a []float32, w []uint16, c []float32) {
 			copy(c[i*n+j0:i*n+j0+nb], tmp[i*nb:(i+1)*nb])
 		}
 	}
+}
+
+// MarshalText writes the precision's name, so JSON holds "int8", not 3.
+func (p Precision) MarshalText() ([]byte, error) {
+	if int(p) >= len(Precisions) {
+		return nil, fmt.Errorf("tensor: unknown precision %d", uint8(p))
+	}
+	return []byte(p.String()), nil
+}
+
+// UnmarshalText reads a precision name.
+func (p *Precision) UnmarshalText(b []byte) error {
+	q, err := ParsePrecision(string(b))
+	if err != nil {
+		return err
+	}
+	*p = q
+	return nil
 }

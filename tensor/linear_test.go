@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -91,5 +92,19 @@ func TestLinearInvalidateAndFallback(t *testing.T) {
 	l.Forward(y, x, 1, PrecInt4)
 	if math.Abs(float64(y[0]-105)) > 1 {
 		t.Fatalf("int4 fallback = %v", y[0])
+	}
+}
+
+func TestPrecisionJSON(t *testing.T) {
+	b, err := json.Marshal([]Precision{PrecF32, PrecInt8})
+	if err != nil || string(b) != `["f32","int8"]` {
+		t.Fatalf("Marshal = %s, %v", b, err)
+	}
+	var ps []Precision
+	if err := json.Unmarshal([]byte(`["int4","bf16"]`), &ps); err != nil || ps[0] != PrecInt4 || ps[1] != PrecBF16 {
+		t.Fatalf("Unmarshal = %v, %v", ps, err)
+	}
+	if err := json.Unmarshal([]byte(`["fp8"]`), &ps); err == nil {
+		t.Fatal("Unmarshal of fp8 succeeded")
 	}
 }

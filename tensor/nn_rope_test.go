@@ -213,7 +213,9 @@ func TestRoPERelative(t *testing.T) {
 func TestRoPEPanics(t *testing.T) {
 	mustPanic(t, "odd headDim", func() { NewRoPE(7, 10000, nil) })
 	mustPanic(t, "zero theta", func() { NewRoPE(8, 0, nil) })
-	mustPanic(t, "bad scaling", func() { NewRoPE(8, 10000, &RoPEScaling{Factor: 8, LowFreqFactor: 4, HighFreqFactor: 1, OriginalMaxPositionEmbeddings: 8192}) })
+	mustPanic(t, "bad scaling", func() {
+		NewRoPE(8, 10000, &RoPEScaling{Factor: 8, LowFreqFactor: 4, HighFreqFactor: 1, OriginalMaxPositionEmbeddings: 8192})
+	})
 	r := NewRoPE(8, 10000, nil)
 	mustPanic(t, "headDim mismatch", func() { r.Apply(make([]float32, 16), 1, 1, 16, 0) })
 	mustPanic(t, "short x", func() { r.Apply(make([]float32, 15), 2, 1, 8, 0) })

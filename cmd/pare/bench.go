@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "bench", summary: "measure kernels and models (gemm, llm, prune)", run: runBench})
+	register(&command{name: "bench", summary: "measure kernels and models (gemm, llm, prune, dit)", run: runBench})
 }
 
 const benchAbout = `Measures pare on this machine. Sub-commands:
@@ -22,18 +22,25 @@ const benchAbout = `Measures pare on this machine. Sub-commands:
          and m=1, the decoding GEMV) in every weight encodingGEMM_DTYPES.
   llm    prefill tokens/s of a Llama model (tiny, llama-100m or a folder).
   prune  seconds to prune a model per method, with calibration windows.
+  dit    seconds of one denoising step of a DiT with classifier-free
+         guidance, per precision and batch (the tiny model, DiT-S/2 on
+         32×32×4 latents or a folder); see pare bench dit --help.
+  portable  the generic GEMM and one tiny-DiT step as the browser runs them.
+  wasm      portable natively (purego) and in node/wasm, side by side:
+            the cost of running in a browser.
 
-Every measurement is the best of repeated calls after a warm-up (the median
-is in the JSON too). Ops are counted as 2·m·n·k for every dtype. Compare with
-a peer in the same run, e.g. bench/peers/numpy_gemm.py (OpenBLAS).`
+Every gemm measurement is the best of repeated calls after a warm-up (the
+median is in the JSON too); a dit step is the median. Ops are counted as
+2·m·n·k for every dtype. Compare with a peer in the same run, e.g.
+bench/peers/numpy_gemm.py (OpenBLAS) or bench/peers/torch_dit.py.`
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlags("bench", "pare bench gemm|llm|prune [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
+		fs := newFlags("bench", "pare bench gemm|llm|prune|dit [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		return usagef("bench: name what to measure: gemm, llm or prune")
+		return usagef("bench: name what to measure: gemm, llm, prune, dit, portable or wasm")
 	}
 	switch args[0] {
 	case "gemm":
@@ -42,8 +49,14 @@ func runBench(ctx context.Context, args []string) error {
 		return runBenchLLM(ctx, args[1:])
 	case "prune":
 		return runBenchPrune(ctx, args[1:])
+	case "dit":
+		return runBenchDiT(ctx, args[1:])
+	case "portable":
+		return runBenchPortable(ctx, args[1:])
+	case "wasm":
+		return runBenchWasm(ctx, args[1:])
 	}
-	return usagef("bench: unknown benchmark %q (have: gemm, llm, prune)", args[0])
+	return usagef("bench: unknown benchmark %q (have: gemm, llm, prune, dit, portable, wasm)", args[0])
 }
 
 func runBenchGEMM(ctx context.Context, args []string) error {

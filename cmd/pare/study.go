@@ -23,7 +23,7 @@ pruned model (and the dense one) on every evaluation language, and writes
 under --out: study.json (everything), study.md (one perplexity matrix per
 method: rows calibration language, columns evaluation language, with the
 dense row, and the count of languages where calibrating on the target
-language gave the lowest perplexity).
+language gave the lowest perplexity), and heatmap-METHOD.svg.
 
 With --tasks (default on) every model is also scored on the next-sentence
 multiple-choice task of each evaluation language built from the corpus;
@@ -120,6 +120,9 @@ multiple-choice task of each evaluation language built from the corpus;
 	files := map[string][]byte{"study.md": []byte(res.Markdown())}
 	if files["study.json"], err = json.MarshalIndent(res, "", "  "); err != nil {
 		return err
+	}
+	for _, m := range res.Methods {
+		files[fmt.Sprintf("heatmap-%s.svg", m.Method)] = studyHeatmap(res, m)
 	}
 	if err := writeFolder(*out, files, *force); err != nil {
 		return err

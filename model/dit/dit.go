@@ -255,11 +255,18 @@ type NamedLinear struct {
 }
 
 // Prepare builds the weight encodings of ps ahead of time so that no
-// forward call pays for them.
+// forward call pays for them. A layer that cannot run a precision (int4
+// needs an input size that is a multiple of 32) prepares the int8 it falls
+// back to instead.
 func (m *Model) Prepare(ps ...tensor.Precision) error {
 	for _, l := range m.Linears() {
-		if err := l.Prepare(ps...); err != nil {
-			return fmt.Errorf("dit: %s: %w", l.Name, err)
+		for _, p := range ps {
+			if !l.Supports(p) {
+				p = tensor.PrecInt8
+			}
+			if err := l.Prepare(p); err != nil {
+				return fmt.Errorf("dit: %s: %w", l.Name, err)
+			}
 		}
 	}
 	return nil
