@@ -28,7 +28,14 @@
 //
 // Conventions follow the references (locuslab/wanda, IST-DASLab/sparsegpt)
 // and are documented where pare differs: statistics and factorisations in
-// float64, exact per-row (Magnitude, Wanda) and per-block (SparseGPT)
-// counts of pruned weights, ties broken by index. Results are
-// bit-identical for any GOMAXPROCS and on amd64, arm64 and wasm.
+// float64 (the Hessian as float64 sums of float32 GEMMs over chunks of 256
+// tokens), exact per-row (Magnitude, Wanda) and per-block (SparseGPT)
+// counts of pruned weights, ties broken by index.
+//
+// The heavy products run on SIMD kernels (tensor.GemmF32,
+// simd.DotTileF64) with fused multiply-add, so results are bit-identical
+// for any GOMAXPROCS on one machine and SIMD level, but not across levels.
+// At the Generic level, which -tags purego and js/wasm run, every product
+// is rounded before it is added: those results are the same on every
+// architecture, and the browser reproduces a purego build bit for bit.
 package prune

@@ -131,7 +131,8 @@ func (h *Hessian) scale() float64 { return 2 / float64(h.samples) }
 
 // Matrix returns H = (2/N)·Σ x xᵀ as a full symmetric n×n row-major matrix
 // (the reference's H before dead inputs and damping are handled), or nil
-// before any sample.
+// before any sample. Like InverseFactor it first adds the pending rows, so
+// tokens added afterwards start a new chunk.
 func (h *Hessian) Matrix() []float64 {
 	if h.samples == 0 {
 		return nil
