@@ -76,8 +76,8 @@ const (
 	geluA    = -1.5957691216057308            // −2·√(2/π)
 	geluB    = -1.5957691216057308 * 0.044715 // −2·√(2/π)·0.044715
 	geluXMin = -10                            // GELUTanh treats x < −10 as −10
-	actExpHi    = 88                             // exp(88) = 1.65e38 < MaxFloat32
-	actExpLo    = -87                            // exp(−87) = 1.6e-38, still normal
+	actExpHi = 88                             // exp(88) = 1.65e38 < MaxFloat32
+	actExpLo = -87                            // exp(−87) = 1.6e-38, still normal
 	log2e    = 1.44269504088896341
 	ln2Hi    = 0.693359375 // ln2 = ln2Hi + ln2Lo; n·ln2Hi is exact
 	ln2Lo    = -2.12194440e-4

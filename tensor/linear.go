@@ -179,15 +179,21 @@ func (l *Linear) MatMul(dst, x []float32, rows int, p Precision) {
 	}
 }
 
-// f16Chunk is the number of weight rows converted to f32 at a time.
-const f16Chunk = 64
+// f16Chunk is the number of weight rows converted to f32 at a time when
+// decoding; a product of several rows converts f16ChunkValues weights (at
+// least f16Chunk rows) at a time.
+const (
+	f16Chunk       = 64
+	f16ChunkValues = 1 << 20
+)
 
 // gemmF16 computes C = A·Wᵀ with W in f16: each chunk of weight rows is
-// converted to f32 (F16C / NEON) and multiplied with the f32 GEMM.
+// converted to f32 (F16C / NEON) and multiplied with the f32 GEMM, which
+// writes its columns of C in place.
 func gemmF16(m, n, k int, a []float32, w []uint16, c []float32) {
-	chunks := (n + f16Chunk - 1) / f16Chunk
 	if m == 1 {
 		// Decoding: convert and dot row by row, in parallel over rows.
+		chunks := (n + f16Chunk - 1) / f16Chunk
 		Parallel(chunks, 0, func(ci int) {
 			buf := make([]float32, k)
 			for j := ci * f16Chunk; j < min(n, (ci+1)*f16Chunk); j++ {
@@ -197,16 +203,13 @@ func gemmF16(m, n, k int, a []float32, w []uint16, c []float32) {
 		})
 		return
 	}
-	buf := make([]float32, f16Chunk*k)
-	tmp := make([]float32, m*f16Chunk)
-	for ci := 0; ci < chunks; ci++ {
-		j0 := ci * f16Chunk
-		nb := min(f16Chunk, n-j0)
+	rowsPer := max(f16Chunk, f16ChunkValues/max(k, 1))
+	buf := getF32(min(n, rowsPer) * k)
+	defer putF32(buf)
+	for j0 := 0; j0 < n; j0 += rowsPer {
+		nb := min(rowsPer, n-j0)
 		simd.F16ToF32(buf[:nb*k], w[j0*k:(j0+nb)*k])
-		GemmF32(m, nb, k, a, k, buf, k, tmp, nb)
-		for i := 0; i < m; i++ {
-			copy(c[i*n+j0:i*n+j0+nb], tmp[i*nb:(i+1)*nb])
-		}
+		GemmF32(m, nb, k, a, k, buf, k, c[j0:], n)
 	}
 }
 
