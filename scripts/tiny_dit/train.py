@@ -16,11 +16,16 @@ config.json and model.safetensors to --out and runs export.py (golden file
 and sample grid).
 """
 
-import argparse
+import os
+
+# Sleep rather than spin when an OpenMP thread waits: on a shared, oversubscribed
+# machine spinning workers starve the ones doing the work (many times slower).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse  # noqa: E402
 import copy
 import json
 import math
-import os
 import sys
 import time
 
