@@ -76,16 +76,17 @@ def log(f, msg):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--steps", type=int, default=2400)
+    ap.add_argument("--steps", type=int, default=4800)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=6e-4)
-    ap.add_argument("--warmup", type=int, default=100)
-    ap.add_argument("--ema", type=float, default=0.998, help="EMA decay cap")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=200)
+    ap.add_argument("--ema", type=float, default=0.999, help="EMA decay cap")
+    ap.add_argument("--t-sampling", choices=["uniform", "logit_normal"], default="uniform")
     ap.add_argument("--per-class", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=os.path.join(REPO, ".cache", "tiny_dit"))
     ap.add_argument("--out", default=os.path.join(REPO, "model", "tiny", "dit"))
-    ap.add_argument("--preview-every", type=int, default=600)
+    ap.add_argument("--preview-every", type=int, default=1200)
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -112,7 +113,7 @@ def main():
     cfg["train"] = {"steps": args.steps, "batch": args.batch, "lr": args.lr,
                     "warmup": args.warmup, "ema_cap": args.ema, "seed": args.seed,
                     "images": n, "optimizer": "AdamW(betas=(0.9,0.999), wd=0)",
-                    "t_sampling": "logit_normal(0,1)"}
+                    "t_sampling": args.t_sampling}
     model = dit.build(cfg)
     ema = copy.deepcopy(model).eval()
     for p in ema.parameters():
@@ -145,7 +146,10 @@ def main():
         x0 = x_all[idx]
         y = y_all[idx]
         eps = torch.randn(x0.shape, generator=gen)
-        t = torch.sigmoid(torch.randn(x0.shape[0], generator=gen))
+        if args.t_sampling == "uniform":
+            t = torch.rand(x0.shape[0], generator=gen)
+        else:
+            t = torch.sigmoid(torch.randn(x0.shape[0], generator=gen))
         tb = t.view(-1, 1, 1, 1)
         xt = (1 - tb) * x0 + tb * eps
         v = model(xt, t * 1000.0, y, train=True, gen=gen)
