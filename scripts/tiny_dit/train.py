@@ -2,7 +2,8 @@
 """Train pare's tiny class-conditional DiT on the font-digits data set.
 
 Rectified flow (as SD3/FLUX): x_t = (1 - t) x0 + t eps, the model predicts
-v = eps - x0, t ~ logit-normal(0, 1), the model is fed t * 1000. AdamW with
+v = eps - x0, t ~ uniform(0, 1) (or logit-normal(0, 1) with --t-sampling),
+the model is fed t * 1000. AdamW with
 a linear warm-up and cosine decay, EMA of the weights (the EMA is what is
 saved), label dropout 0.1 for classifier-free guidance. Fixed seed and a
 fixed number of steps, so a run is reproducible on the same machine/torch.
