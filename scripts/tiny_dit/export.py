@@ -26,9 +26,14 @@ dit.euler_sample: v = v_u + 2*(v_c - v_u), x += (t_{i+1} - t_i) * v.
 samples.png: 10 rows (classes 0-9) x 8 columns (seeds), 16 Euler steps, CFG 2.5.
 """
 
-import argparse
-import json
 import os
+
+# Sleep rather than spin when an OpenMP thread waits: on a shared, oversubscribed
+# machine spinning workers starve the ones doing the work (many times slower).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import argparse  # noqa: E402
+import json
 import sys
 
 import numpy as np

@@ -2,7 +2,8 @@
 """Train pare's tiny class-conditional DiT on the font-digits data set.
 
 Rectified flow (as SD3/FLUX): x_t = (1 - t) x0 + t eps, the model predicts
-v = eps - x0, t ~ logit-normal(0, 1), the model is fed t * 1000. AdamW with
+v = eps - x0, t ~ uniform(0, 1) (or logit-normal(0, 1) with --t-sampling),
+the model is fed t * 1000. AdamW with
 a linear warm-up and cosine decay, EMA of the weights (the EMA is what is
 saved), label dropout 0.1 for classifier-free guidance. Fixed seed and a
 fixed number of steps, so a run is reproducible on the same machine/torch.
@@ -78,9 +79,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=4800)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=6e-4)
-    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--ema", type=float, default=0.999, help="EMA decay cap")
+    ap.add_argument("--t-sampling", choices=["uniform", "logit_normal"], default="uniform")
     ap.add_argument("--per-class", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=os.path.join(REPO, ".cache", "tiny_dit"))
@@ -112,7 +114,7 @@ def main():
     cfg["train"] = {"steps": args.steps, "batch": args.batch, "lr": args.lr,
                     "warmup": args.warmup, "ema_cap": args.ema, "seed": args.seed,
                     "images": n, "optimizer": "AdamW(betas=(0.9,0.999), wd=0)",
-                    "t_sampling": "logit_normal(0,1)"}
+                    "t_sampling": args.t_sampling}
     model = dit.build(cfg)
     ema = copy.deepcopy(model).eval()
     for p in ema.parameters():
@@ -145,7 +147,10 @@ def main():
         x0 = x_all[idx]
         y = y_all[idx]
         eps = torch.randn(x0.shape, generator=gen)
-        t = torch.sigmoid(torch.randn(x0.shape[0], generator=gen))
+        if args.t_sampling == "uniform":
+            t = torch.rand(x0.shape[0], generator=gen)
+        else:
+            t = torch.sigmoid(torch.randn(x0.shape[0], generator=gen))
         tb = t.view(-1, 1, 1, 1)
         xt = (1 - tb) * x0 + tb * eps
         v = model(xt, t * 1000.0, y, train=True, gen=gen)
