@@ -149,6 +149,10 @@ func (g GemmS4) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 			scale, inv = amax/127, 127/amax
 		}
 		sa[r] = scale
+		if gp == group && scale != 0 && !math.IsInf(float64(inv), 0) &&
+			quantPackRow(blk, corr, r, mr, xr, inv, group) {
+			continue
+		}
 		for gi := 0; gi < ng; gi++ {
 			seg, xs := row[gi*group:(gi+1)*group], xr[gi*group:(gi+1)*group]
 			var sum int32
@@ -163,8 +167,11 @@ func (g GemmS4) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 			corr[gi*mr+r] = -8 * sum
 		}
 		if gp == group { // k-quads are contiguous: move 4 bytes at a time
+			// blk holds ABlockLen bytes (checked above): quad q of row r
+			// lies at 4·(MR·q + r) < 4·MR·k/4.
+			dst, src := unsafe.Pointer(&blk[4*r]), unsafe.Pointer(&row[0])
 			for q := 0; q < k/4; q++ {
-				*(*uint32)(unsafe.Pointer(&blk[4*(mr*q+r)])) = *(*uint32)(unsafe.Pointer(&row[4*q]))
+				*(*uint32)(unsafe.Add(dst, 4*mr*q)) = *(*uint32)(unsafe.Add(src, 4*q))
 			}
 			continue
 		}

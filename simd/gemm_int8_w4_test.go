@@ -156,7 +156,7 @@ func TestGemmS4PackA(t *testing.T) {
 	r := rand.New(rand.NewPCG(15, 16))
 	forEachLevel(t, func(t *testing.T) {
 		g := NewGemmS4()
-		for _, gk := range [][2]int{{2, 6}, {6, 18}, {8, 32}, {32, 64}} {
+		for _, gk := range [][2]int{{2, 6}, {6, 18}, {8, 32}, {32, 64}, {16, 48}, {48, 96}, {32, 512}} {
 			group, k := gk[0], gk[1]
 			for rows := 0; rows <= g.MR(); rows++ {
 				ldx := k + 1

@@ -1,0 +1,7 @@
+//go:build purego || noasm || !amd64
+
+package simd
+
+func quantPackRow(blk []int8, corr []int32, r, mr int, x []float32, inv float32, group int) bool {
+	return false
+}
