@@ -2,6 +2,7 @@ package simd
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"unsafe"
 )
@@ -142,6 +143,15 @@ func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 	row := (*rp)[:4*kq]
 	clear(row[k:])
 	for r := 0; r < rows; r++ {
+		if g.aBytes() == 1 && k%16 == 0 { // fused: quantize into the block
+			xr := x[r*ldx : r*ldx+k]
+			if amax := absMaxF32(xr); amax > 0 && !math.IsInf(float64(127/amax), 0) &&
+				quantPackRow(blk, corr, r, mr, xr, 127/amax, k) {
+				sa[r] = amax / 127
+				corr[r] *= -128
+				continue
+			}
+		}
 		s, sum := quantizeS8Sum(row[:k], x[r*ldx:r*ldx+k])
 		sa[r] = s
 		corr[r] = -128 * sum // VNNI biases B by +128: Σ(b+128)·a - 128·Σa

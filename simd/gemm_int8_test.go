@@ -129,7 +129,7 @@ func TestGemmS8PackA(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	forEachLevel(t, func(t *testing.T) {
 		g := NewGemmS8()
-		for _, k := range []int{1, 5, 16, 33, 300} {
+		for _, k := range []int{1, 5, 16, 33, 64, 300, 512} {
 			for rows := 0; rows <= g.MR(); rows++ {
 				ldx := k + 2
 				x := randF32(r, rows*ldx, 2)

@@ -151,6 +151,9 @@ func (g GemmS4) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 		sa[r] = scale
 		if gp == group && scale != 0 && !math.IsInf(float64(inv), 0) &&
 			quantPackRow(blk, corr, r, mr, xr, inv, group) {
+			for gi := 0; gi < ng; gi++ {
+				corr[gi*mr+r] *= -8
+			}
 			continue
 		}
 		for gi := 0; gi < ng; gi++ {

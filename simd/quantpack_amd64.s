@@ -2,21 +2,21 @@
 
 #include "textflag.h"
 
-// func quantPackS8AVX512(dst *int8, stride int, x *float32, n int, inv float32, corr *int32, cstride int, group int)
+// func quantPackS8AVX512(dst *int8, stride int, x *float32, n int, inv float32, sums *int32, sstride int, group int)
 //
 // Quantizes one row of n floats (n a positive multiple of group, group a
 // positive multiple of 16) to codes clamp(round-half-even(x·inv), ±127)
 // and writes them straight into an interleaved A block: the i-th k-quad
-// (4 codes) goes to dst + i·stride. For each group it stores −8·Σcodes
-// at corr + g·cstride (bytes). The codes equal quantizeS8's.
+// (4 codes) goes to dst + i·stride. For each group it stores Σcodes at
+// sums + g·sstride (bytes). The codes equal quantizeS8's.
 TEXT ·quantPackS8AVX512(SB), NOSPLIT, $0-64
 	MOVQ dst+0(FP), DI
 	MOVQ stride+8(FP), R8
 	MOVQ x+16(FP), SI
 	MOVQ n+24(FP), CX
 	VBROADCASTSS inv+32(FP), Z31
-	MOVQ corr+40(FP), DX
-	MOVQ cstride+48(FP), R9
+	MOVQ sums+40(FP), DX
+	MOVQ sstride+48(FP), R9
 	MOVQ group+56(FP), R10
 	LEAQ (R8)(R8*2), R11 // 3·stride
 	MOVL $-127, AX
@@ -53,8 +53,6 @@ qploop: // 16 codes = 4 quads a step
 	VPSHUFD       $0xb1, X0, X1
 	VPADDD        X1, X0, X0
 	VMOVD         X0, AX
-	NEGL          AX
-	SHLL          $3, AX
 	MOVL          AX, (DX)
 	ADDQ          R9, DX
 	SUBQ          R10, CX

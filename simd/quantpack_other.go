@@ -2,6 +2,6 @@
 
 package simd
 
-func quantPackRow(blk []int8, corr []int32, r, mr int, x []float32, inv float32, group int) bool {
+func quantPackRow(blk []int8, sums []int32, r, mr int, x []float32, inv float32, group int) bool {
 	return false
 }
