@@ -1,6 +1,9 @@
 package simd
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // packBF16A is PackBF16A without the checks. Rows are rounded with
 // F32ToBF16 (the fastest path at the current level; all give the same
@@ -18,8 +21,10 @@ func packBF16A(dst []uint32, a []float32, lda, m, k int) {
 			}
 			np := (len(part) + 1) / 2
 			d := dst[k0/2*m+i:]
+			_ = d[(np-1)*m] // one bounds check for the strided stores
+			pd, stride := unsafe.Pointer(&d[0]), 4*m
 			for p := 0; p < np; p++ {
-				d[p*m] = uint32(t[2*p]) | uint32(t[2*p+1])<<16
+				*(*uint32)(unsafe.Add(pd, p*stride)) = uint32(t[2*p]) | uint32(t[2*p+1])<<16
 			}
 		}
 	}
