@@ -11,7 +11,7 @@ import (
 // hidden 128, MLP 512), where quantizing and packing the activations and
 // writing the output weigh as much as the multiply-adds.
 func BenchmarkLinearSmall(b *testing.B) {
-	for _, sh := range [][3]int{{1024, 384, 128}, {1024, 512, 128}, {1024, 128, 512}} {
+	for _, sh := range [][3]int{{1024, 384, 128}, {1024, 512, 128}, {1024, 128, 512}, {5120, 384, 128}, {5120, 128, 512}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		r := rand.New(rand.NewPCG(uint64(n), uint64(k)))
 		l := NewLinear(randMat(r, n*k, 0.05), randMat(r, n, 0.1), n, k)

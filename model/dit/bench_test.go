@@ -57,7 +57,7 @@ func benchModel(b *testing.B, name string, cfg dit.Config) *dit.Model {
 func BenchmarkDiTStep(b *testing.B) {
 	for _, bc := range benchConfigs {
 		cfg := bc.cfg()
-		for _, n := range []int{1, 8} {
+		for _, n := range []int{1, 8, 40} {
 			for _, p := range tensor.Precisions {
 				b.Run(fmt.Sprintf("model=%s/batch=%d/%v", bc.name, n, p), func(b *testing.B) {
 					m := benchModel(b, bc.name, cfg)
