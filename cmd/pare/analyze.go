@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/pare-ml/pare/prune"
 )
@@ -39,34 +38,37 @@ in memory at once.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("analyze: unexpected argument %q (see pare analyze --help)", fs.Arg(0))
+	}
 	meth, err := prune.ParseMethod(*method)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("analyze: --method: %v", err)
 	}
-	pat, err := pf.parsePattern()
+	pat, err := pf.parsePattern("analyze")
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return usagef("analyze: --out is required")
+	if *tokens < 2 {
+		return usagef("analyze: --tokens must be at least 2, have %d", *tokens)
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return usagef("output folder %s exists (use --force to replace it)", *out)
+	if err := checkOutFolder("analyze", "--out", *out, *force); err != nil {
+		return err
 	}
 	if *pf.calib == "" {
 		return usagef("analyze: --calib is required (e.g. de,en,zh)")
 	}
 	calib, err := prune.ParseLangs(*pf.calib)
 	if err != nil {
-		return langError(err)
+		return langError("analyze", "--calib", err)
 	}
 	evals := calib
 	if *evalSpec != "same" {
 		if evals, err = prune.ParseLangs(*evalSpec); err != nil {
-			return langError(err)
+			return langError("analyze", "--eval", err)
 		}
 	}
-	probe, err := openLLM(*model, false)
+	probe, err := openLLM("analyze", *model, false)
 	if err != nil {
 		return err
 	}

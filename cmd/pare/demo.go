@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
+	"math"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -42,18 +42,24 @@ Then open the web page with: pare serve`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return usagef("output folder %s exists (use --force to replace it)", *out)
+	if fs.NArg() > 0 {
+		return usagef("demo: unexpected argument %q (see pare demo --help)", fs.Arg(0))
+	}
+	if err := checkOutFolder("demo", "--out", *out, *force); err != nil {
+		return err
 	}
 	cals, err := prune.ParseLangs(*calib)
 	if err != nil {
-		return langError(err)
+		return langError("demo", "--calib", err)
 	}
-	if !(*target >= 1) {
-		return usagef("demo: --target-speedup must be at least 1")
+	if !(*target >= 1) || math.IsInf(*target, 0) {
+		return usagef("demo: --target-speedup must be a number >= 1, have %v", *target)
 	}
 	if len(cals) != 2 {
-		return usagef("demo: --calib needs exactly two languages")
+		return usagef("demo: --calib needs exactly two languages, have %d", len(cals))
+	}
+	if err := checkLLM("demo", "--llm", *model); err != nil {
+		return err
 	}
 	start := time.Now()
 	files := map[string][]byte{}
@@ -110,7 +116,7 @@ func demoPrune(ctx context.Context, model string, cals []string) (*demoPruneResu
 		res.PPL[name] = ppl
 		return nil
 	}
-	dense, err := openLLM(model, false)
+	dense, err := openLLMFlag("demo", "--llm", model, false)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +128,7 @@ func demoPrune(ctx context.Context, model string, cals []string) (*demoPruneResu
 	for _, meth := range []prune.Method{prune.MethodWanda, prune.MethodSparseGPT} {
 		var models []*prune.LLM
 		for _, cal := range cals {
-			l, err := openLLM(model, true)
+			l, err := openLLMFlag("demo", "--llm", model, true)
 			if err != nil {
 				return nil, err
 			}
