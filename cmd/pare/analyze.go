@@ -31,6 +31,7 @@ in memory at once.`)
 	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
 	method := fs.String("method", "wanda", "magnitude, wanda or sparsegpt")
 	pf := addPruneFlags(fs)
+	fs.Lookup("calib").Usage = "calibration languages, comma separated (e.g. de,en,zh); each is one pruned model"
 	evalSpec := fs.String("eval", "same", "evaluation languages: same, all, or a list")
 	tokens := fs.Int("tokens", 1024, "held-out tokens per evaluation language")
 	out := fs.String("out", "", "output folder (must not exist unless --force)")

@@ -8,16 +8,20 @@
 //
 //	0    success, or --help
 //	1    a failure while working: an I/O error, a computation that failed
-//	2    bad input, reported before any output is written: an unknown
-//	     command or flag, a missing or impossible flag value, an unknown
-//	     language, a file or folder named on the command line that is
-//	     missing or malformed, an output that exists without --force
+//	2    bad input: an unknown command or flag, a missing or impossible
+//	     flag value, an unknown language, a file or folder named on the
+//	     command line that is missing or malformed (NaN weights too), an
+//	     output that exists without --force
 //	130  interrupted (Ctrl-C or SIGTERM)
 //
-// Every error is one line on stderr starting with "pare: ", followed by
-// the command's name where there is one ("pare: prune: ..."). Outputs are
-// built under a temporary name beside their place and renamed when whole,
-// so a failure or an interruption leaves nothing behind.
+// pare with no arguments prints the list of commands and exits with 2.
+//
+// Bad input is reported as one line on stderr, "pare: COMMAND: what is
+// wrong", and checked before the work starts wherever it can be; a failure
+// says what failed in the same way and may add detail (a compiler's
+// output). Outputs are built under a temporary name beside their place and
+// renamed when whole, so a failure or an interruption leaves nothing
+// behind and an output replaced with --force is never half written.
 package main
 
 import (

@@ -94,26 +94,40 @@ func buildFolder(dir string, force bool, fill func(tmp string) error) error {
 		return fmt.Errorf("output folder %s exists (use --force to replace it)", dir)
 	}
 	parent := filepath.Dir(filepath.Clean(dir))
+	made := firstMissing(parent) // removed again on failure
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
-	if err != nil {
-		return err
+	if err == nil {
+		if err = fill(tmp); err == nil {
+			if err = os.Chmod(tmp, 0o755); err == nil { // MkdirTemp makes 0700
+				err = replace(tmp, dir)
+			}
+		}
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
 	}
-	if err := fill(tmp); err != nil {
-		os.RemoveAll(tmp)
-		return err
+	if err != nil && made != "" {
+		os.RemoveAll(made)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes 0700
-		os.RemoveAll(tmp)
-		return err
+	return err
+}
+
+// firstMissing is the outermost folder of dir's path that does not exist,
+// or "" when dir exists.
+func firstMissing(dir string) string {
+	missing := ""
+	for p := filepath.Clean(dir); ; p = filepath.Dir(p) {
+		if _, err := os.Stat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			return missing
+		}
+		missing = p
+		if filepath.Dir(p) == p {
+			return missing
+		}
 	}
-	if err := replace(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	return nil
 }
 
 // writeFolder writes files (names relative to dir, with slashes) into a new

@@ -30,11 +30,12 @@ multiple-choice task of each evaluation language built from the corpus;
 	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
 	methods := fs.String("methods", "wanda,sparsegpt", "methods, comma separated: magnitude, wanda, sparsegpt")
 	pf := addPruneFlags(fs)
+	fs.Lookup("calib").Usage = "calibration languages, comma separated (e.g. de,en,zh); each is one pruned model"
 	evalSpec := fs.String("eval", "same", "evaluation languages: same (the calibration languages), all, or a list")
 	tasks := fs.Bool("tasks", true, "score the corpus next-sentence task of every evaluation language")
 	taskItems := fs.Int("task-items", 40, "most items per corpus task")
 	var taskFiles multiFlag
-	fs.Var(&taskFiles, "task", "a multiple-choice JSONL task file (repeatable)")
+	fs.Var(&taskFiles, "task", "a multiple-choice JSONL task `FILE` (repeatable)")
 	out := fs.String("out", "", "output folder (must not exist unless --force)")
 	force := fs.Bool("force", false, "replace an existing output folder")
 	if err := parseFlags(fs, args); err != nil {
