@@ -132,7 +132,7 @@ func demoPrune(ctx context.Context, model string, cals []string) (*demoPruneResu
 			if err != nil {
 				return nil, err
 			}
-			rep, err := pruneLLM(ctx, l, meth, prune.Unstructured(0.5), []prune.CalibPart{{Source: cal, Samples: 64}}, pruneFlagsSeqLen(l), 0)
+			rep, err := pruneLLM(ctx, "demo", l, meth, prune.Unstructured(0.5), []prune.CalibPart{{Source: cal, Samples: 64}}, pruneFlagsSeqLen(l), 0)
 			if err != nil {
 				return nil, err
 			}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"image"
 	"image/png"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -17,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -180,6 +183,8 @@ func cliFixtures(t *testing.T, root string) {
 	write("big.png", big.Bytes())
 	write("bad-task.jsonl", []byte("{\"context\": \"a\", \"choices\": [\"b\", \"c\"], \"gold\": 0}\nnot json\n"))
 	write("bad-profile.json", []byte("{bad"))
+	write("short.txt", []byte("hi\n"))
+	write("bad-calib.jsonl", []byte("{\"x\": 1}\n"))
 	write("exists/keep.txt", []byte("keep me"))
 	write("exists.png", []byte("keep me too"))
 	if err := os.Mkdir(filepath.Join(root, "tmp"), 0o755); err != nil {
@@ -365,6 +370,8 @@ func TestCLIErrors(t *testing.T) {
 		{prune("--calib", "xx"), `prune: --calib: unknown language "xx" ` + langs, ""},
 		{prune("--calib", "en:0"), `prune: --calib: calibration "en:0": "0" is not a positive sample count`, ""},
 		{prune("--calib", "nowhere.txt"), "prune: --calib: nowhere.txt: no such file or directory", ""},
+		{prune("--calib", "short.txt", "--model", "llm-ok"), "prune: --calib: calibration short.txt: 2 tokens, fewer than seqlen 64", ""},
+		{prune("--calib", "bad-calib.jsonl", "--model", "llm-ok"), `prune: --calib: corpus bad-calib.jsonl: line 1: no "text" field`, ""},
 		{prune("--eval", "xx"), `prune: --eval: unknown language "xx"`, ""},
 		{prune("--dtype", "f16"), `prune: --dtype must be f32 or bf16, have "f16"`, ""},
 		{[]string{"prune", "--sparsity", "0.5", "--calib", "en"}, "prune: --out DIR is required", ""},
@@ -453,6 +460,7 @@ func TestCLIErrors(t *testing.T) {
 		{tmpRun("additivity", "--out", "out", "--cfg", "NaN"), "tmp additivity: --cfg must be a number >= 0", ""},
 		{tmpRun("additivity", "--out", "out", "--sets", "-1"), "tmp additivity: --sets must be 0..", ""},
 		{tmpRun("additivity", "--out", "out", "--model", "dit-nan"), "non-finite value", ""},
+		{tmpRun("additivity", "--out", "out"), "tmp additivity: --model draws 8×8 images of 3 channels; SSIM needs at least 11×11", ""},
 		{tmpRun("search"), "tmp search: give one of --target-speedup X and --min-ssim Q", ""},
 		{search("--min-ssim", "0.9"), "tmp search: give one of", ""},
 		{tmpRun("search", "--target-speedup", "-2"), "tmp search: --target-speedup must be a positive number", ""},
@@ -637,4 +645,68 @@ func helpFlags(t *testing.T, paths [][]string) map[string][]*flag.Flag {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// TestCLIInterrupt stops a command in the middle of its work with SIGTERM:
+// it must exit 130 saying so, and leave neither its output nor its
+// temporary files.
+func TestCLIInterrupt(t *testing.T) {
+	skipWithoutExec(t)
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGTERM on windows")
+	}
+	root := t.TempDir()
+	model := tmpDiTDir(t)
+	tmpDir := filepath.Join(root, "tmp")
+	if err := os.Mkdir(tmpDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	// Far more sampler runs than the test waits for.
+	cmd := exec.Command(exe, "tmp", "additivity", "--model", model, "--steps", "200", "--sets", "1000",
+		"--seeds", "1", "--labels", "0", "--out", "out")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "PARE_TEST_MAIN=1", "TMPDIR="+tmpDir)
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot run the test binary as pare: %v", err)
+	}
+	// The first line on stderr ("reference images: done ...") says the work
+	// is under way, and the signal handler installed.
+	stderr := bufio.NewReader(pipe)
+	first := make(chan string, 1)
+	go func() { line, _ := stderr.ReadString('\n'); first <- line }()
+	select {
+	case line := <-first:
+		if !strings.HasPrefix(line, "reference images: done") {
+			t.Fatalf("first line on stderr %q", line)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("no progress in 20s")
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 1)
+	go func() { rest, _ := io.ReadAll(stderr); cmd.Wait(); done <- string(rest) }()
+	var rest string
+	select {
+	case rest = <-done:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("no exit 20s after SIGTERM")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 || rest != "pare: interrupted\n" {
+		t.Errorf("exit status %d, then on stderr %q; want 130 and pare: interrupted", code, rest)
+	}
+	if d := diffSnapshots(map[string]string{".": "dir", "tmp": "dir"}, snapshot(t, root)); len(d) > 0 {
+		t.Errorf("an interrupted run left %v", d)
+	}
 }

@@ -185,7 +185,7 @@ sparsity asked and reached per layer, calibration, seed and timings.`)
 		return err
 	}
 	defer l.Close()
-	res, err := pruneLLM(ctx, l, meth, pat, parts, pf.seqLen(l.Model), *pf.seed)
+	res, err := pruneLLM(ctx, "prune", l, meth, pat, parts, pf.seqLen(l.Model), *pf.seed)
 	if err != nil {
 		return err
 	}
@@ -212,13 +212,14 @@ sparsity asked and reached per layer, calibration, seed and timings.`)
 }
 
 // pruneLLM draws the calibration windows and prunes l.Model with a
-// progress bar.
-func pruneLLM(ctx context.Context, l *prune.LLM, meth prune.Method, pat prune.Pattern, parts []prune.CalibPart, seqlen int, seed uint64) (*prune.Report, error) {
+// progress bar; a calibration text that gives no windows is bad input of
+// cmd.
+func pruneLLM(ctx context.Context, cmd string, l *prune.LLM, meth prune.Method, pat prune.Pattern, parts []prune.CalibPart, seqlen int, seed uint64) (*prune.Report, error) {
 	var ws [][]int
 	if len(parts) > 0 {
 		var err error
 		if ws, err = prune.CalibrationWindows(l.Tokenizer, parts, seqlen, seed); err != nil {
-			return nil, badInput(fmt.Errorf("--calib: %w", err))
+			return nil, badInput(fmt.Errorf("%s: --calib: %w", cmd, err))
 		}
 	}
 	blocks := len(l.Model.Blocks)

@@ -191,6 +191,10 @@ func (f *ditFlags) load() (*dit.Model, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The images are compared by SSIM: 11×11 windows, grey or RGB.
+	if c := m.Config; c.InputSize < 11 || (c.InChannels != 1 && c.InChannels != 3) {
+		return nil, nil, usagef("%s: --model draws %d×%d images of %d channels; SSIM needs at least 11×11, grey or RGB", f.cmd, c.InputSize, c.InputSize, c.InChannels)
+	}
 	return m, labels, nil
 }
 
