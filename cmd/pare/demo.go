@@ -21,7 +21,7 @@ func init() {
 var demoLangs = []string{"ar", "de", "en", "es", "fr", "hi", "ja", "ru", "sw", "zh"}
 
 func runDemo(ctx context.Context, args []string) error {
-	fs := newFlags("demo", "pare demo [--out DIR] [--force]",
+	fs := newFlags("demo", "pare demo [--out DIR] [--force] [--llm tiny|DIR] [--calib en,de] [--target-speedup X]",
 		`Runs pare's two jobs on the embedded tiny models, offline:
 
  1. prunes the tiny multilingual LLM with Wanda and SparseGPT at 50%,
@@ -34,7 +34,7 @@ func runDemo(ctx context.Context, args []string) error {
  3. writes everything (JSON, Markdown, plots, images) under one folder.
 
 Then open the web page with: pare serve`)
-	out := fs.String("out", "pare-demo", "output folder")
+	out := fs.String("out", "pare-demo", "output folder (must not exist unless --force)")
 	force := fs.Bool("force", false, "replace an existing output folder")
 	model := fs.String("llm", prune.TinyName, "LLM to prune (tiny or a Hugging Face folder)")
 	calib := fs.String("calib", "en,de", "the two calibration languages")

@@ -209,7 +209,7 @@ func runGenerate(ctx context.Context, args []string) error {
 		"Continues the prompt token by token with a KV cache and prints the text as it comes.")
 	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
 	prompt := fs.String("prompt", "", "text to continue")
-	maxTok := fs.Int("max-tokens", 64, "most new tokens")
+	maxTok := fs.Int("max-tokens", 64, "most new tokens (with the prompt's, at most the model's positions)")
 	seed := fs.Uint64("seed", 0, "random seed for sampling")
 	temp := fs.Float64("temperature", 0.7, "sampling temperature (0: greedy)")
 	topK := fs.Int("top-k", 40, "sample among the K most likely tokens (0: all)")
