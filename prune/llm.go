@@ -102,6 +102,9 @@ func SavePruned(l *LLM, out string, rep any, force bool, dtype llama.SaveDType) 
 	if err := os.WriteFile(filepath.Join(tmp, "prune.json"), append(js, '\n'), 0o644); err != nil {
 		return err
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes 0700
+		return err
+	}
 	if _, err := os.Stat(out); err == nil {
 		if err := os.RemoveAll(out); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/pare-ml/pare/prune"
 )
@@ -32,6 +31,7 @@ in memory at once.`)
 	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
 	method := fs.String("method", "wanda", "magnitude, wanda or sparsegpt")
 	pf := addPruneFlags(fs)
+	fs.Lookup("calib").Usage = "calibration languages, comma separated (e.g. de,en,zh); each is one pruned model"
 	evalSpec := fs.String("eval", "same", "evaluation languages: same, all, or a list")
 	tokens := fs.Int("tokens", 1024, "held-out tokens per evaluation language")
 	out := fs.String("out", "", "output folder (must not exist unless --force)")
@@ -39,34 +39,37 @@ in memory at once.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("analyze: unexpected argument %q (see pare analyze --help)", fs.Arg(0))
+	}
 	meth, err := prune.ParseMethod(*method)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("analyze: --method: %v", err)
 	}
-	pat, err := pf.parsePattern()
+	pat, err := pf.parsePattern("analyze")
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return usagef("analyze: --out is required")
+	if *tokens < 2 {
+		return usagef("analyze: --tokens must be at least 2, have %d", *tokens)
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return usagef("output folder %s exists (use --force to replace it)", *out)
+	if err := checkOutFolder("analyze", "--out", *out, *force); err != nil {
+		return err
 	}
 	if *pf.calib == "" {
 		return usagef("analyze: --calib is required (e.g. de,en,zh)")
 	}
 	calib, err := prune.ParseLangs(*pf.calib)
 	if err != nil {
-		return langError(err)
+		return langError("analyze", "--calib", err)
 	}
 	evals := calib
 	if *evalSpec != "same" {
 		if evals, err = prune.ParseLangs(*evalSpec); err != nil {
-			return langError(err)
+			return langError("analyze", "--eval", err)
 		}
 	}
-	probe, err := openLLM(*model, false)
+	probe, err := openLLM("analyze", *model, false)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "bench", summary: "measure kernels and models (gemm, llm, prune, dit)", run: runBench})
+	register(&command{name: "bench", summary: "measure kernels and models (gemm, llm, prune, dit, portable, wasm)", run: runBench})
 }
 
 const benchAbout = `Measures pare on this machine. Sub-commands:
@@ -36,7 +36,7 @@ bench/peers/numpy_gemm.py (OpenBLAS) or bench/peers/torch_dit.py.`
 
 func runBench(ctx context.Context, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fs := newFlags("bench", "pare bench gemm|llm|prune|dit [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
+		fs := newFlags("bench", "pare bench gemm|llm|prune|dit|portable|wasm [flags]", strings.ReplaceAll(benchAbout, "GEMM_DTYPES", ""))
 		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
@@ -72,15 +72,18 @@ func runBenchGEMM(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("bench gemm: unexpected argument %q", fs.Arg(0))
+		return usagef("bench gemm: unexpected argument %q (see pare bench gemm --help)", fs.Arg(0))
+	}
+	if err := checkTime("bench gemm", *minTime); err != nil {
+		return err
 	}
 	spec := bench.GEMMSpec{LLM: *llm, MinTime: *minTime}
 	var err error
-	if spec.Sizes, err = parseInts(*sizes, "--sizes", 1); err != nil {
+	if spec.Sizes, err = parseInts("bench gemm", *sizes, "--sizes", 1, maxGEMMSize); err != nil {
 		return err
 	}
 	if *threads != "" {
-		if spec.Threads, err = parseInts(*threads, "--threads", 1); err != nil {
+		if spec.Threads, err = parseInts("bench gemm", *threads, "--threads", 1, maxThreads); err != nil {
 			return err
 		}
 	}
@@ -115,8 +118,14 @@ func runBenchGEMM(ctx context.Context, args []string) error {
 	return err
 }
 
-// parseInts parses a comma-separated list of integers >= min.
-func parseInts(s, flagName string, min int) ([]int, error) {
+// Bounds of bench flags: beyond them a run cannot fit in memory.
+const (
+	maxGEMMSize = 16384 // three square f32 matrices of 1 GiB each
+	maxThreads  = 4096
+)
+
+// parseInts parses a comma-separated list of integers in [lo, hi].
+func parseInts(cmd, s, flagName string, lo, hi int) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
 		f = strings.TrimSpace(f)
@@ -124,13 +133,21 @@ func parseInts(s, flagName string, min int) ([]int, error) {
 			continue
 		}
 		v, err := strconv.Atoi(f)
-		if err != nil || v < min {
-			return nil, usagef("%s: %q is not an integer >= %d", flagName, f, min)
+		if err != nil || v < lo || v > hi {
+			return nil, usagef("%s: %s: %q is not an integer in %d..%d", cmd, flagName, f, lo, hi)
 		}
 		out = append(out, v)
 	}
 	if len(out) == 0 {
-		return nil, usagef("%s is empty", flagName)
+		return nil, usagef("%s: %s is empty", cmd, flagName)
 	}
 	return out, nil
+}
+
+// checkTime refuses a --time budget that is not positive.
+func checkTime(cmd string, d time.Duration) error {
+	if d <= 0 {
+		return usagef("%s: --time must be positive, have %v", cmd, d)
+	}
+	return nil
 }

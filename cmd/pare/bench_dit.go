@@ -35,6 +35,10 @@ model.safetensors) so that the PyTorch peer runs the same weights:
   pare bench dit --model dit-s2 --threads 2 --json --save-random /tmp/s2
   /usr/bin/python3 bench/peers/torch_dit.py --dir /tmp/s2 --model dit-s2 --threads 2`
 
+// maxDiTBatch bounds bench dit --batch (images per step; twice as many
+// rows with guidance).
+const maxDiTBatch = 1024
+
 // tinyDiTConfig is the configuration of the built-in tiny DiT, used with
 // random weights when this build has none.
 func tinyDiTConfig() dit.Config {
@@ -52,19 +56,23 @@ func runBenchDiT(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object per line instead of a table")
 	save := fs.String("save-random", "", "write the timed model's config.json and model.safetensors to this folder")
 	seed := fs.Uint64("seed", 1, "seed of random weights")
+	force := fs.Bool("force", false, "replace an existing --save-random folder")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("bench dit: unexpected argument %q", fs.Arg(0))
+		return usagef("bench dit: unexpected argument %q (see pare bench dit --help)", fs.Arg(0))
+	}
+	if err := checkTime("bench dit", *minTime); err != nil {
+		return err
 	}
 	spec := bench.DiTSpec{MinTime: *minTime}
 	var err error
-	if spec.Batches, err = parseInts(*batches, "--batch", 1); err != nil {
+	if spec.Batches, err = parseInts("bench dit", *batches, "--batch", 1, maxDiTBatch); err != nil {
 		return err
 	}
 	if *threads != "" {
-		if spec.Threads, err = parseInts(*threads, "--threads", 1); err != nil {
+		if spec.Threads, err = parseInts("bench dit", *threads, "--threads", 1, maxThreads); err != nil {
 			return err
 		}
 	}
@@ -81,6 +89,11 @@ func runBenchDiT(ctx context.Context, args []string) error {
 	if len(spec.Precisions) == 0 {
 		return usagef("bench dit: --precision is empty")
 	}
+	if *save != "" {
+		if err := checkOutFolder("bench dit", "--save-random", *save, *force); err != nil {
+			return err
+		}
+	}
 	spec.Name = *model
 	switch *model {
 	case "tiny-dit":
@@ -96,17 +109,16 @@ func runBenchDiT(ctx context.Context, args []string) error {
 		if st, serr := os.Stat(*model); serr != nil || !st.IsDir() {
 			return usagef("bench dit: --model %q is neither tiny-dit, dit-s2 nor a folder", *model)
 		}
-		spec.Model, err = dit.Load(*model)
+		if spec.Model, err = dit.Load(*model); err != nil {
+			err = badInput(fmt.Errorf("bench dit: --model: %w", err))
+		}
 	}
 	if err != nil {
 		return err
 	}
 	if *save != "" {
-		if err := os.MkdirAll(*save, 0o755); err != nil {
-			return err
-		}
-		if err := sampler.SaveDiT(*save, spec.Model); err != nil {
-			return fmt.Errorf("bench dit: %w", err)
+		if err := buildFolder(*save, *force, func(tmp string) error { return sampler.SaveDiT(tmp, spec.Model) }); err != nil {
+			return fmt.Errorf("bench dit: --save-random: %w", err)
 		}
 	}
 	if !*asJSON {

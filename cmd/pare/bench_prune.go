@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/pare-ml/pare/bench"
-	"github.com/pare-ml/pare/prune"
 )
 
 const benchPruneAbout = `Times the whole block-by-block pruning pipeline (collect statistics with
@@ -36,17 +34,21 @@ func runBenchPrune(ctx context.Context, args []string) error {
 	saveCalib := fs.String("save-calib", "", "write the calibration windows to FILE (JSON) first")
 	save := fs.String("save-random", "", "write the dense model as a Hugging Face folder DIR first")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to FILE")
+	force := fs.Bool("force", false, "replace existing --save-random, --save-calib and --cpuprofile outputs")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("bench prune: unexpected argument %q", fs.Arg(0))
+		return usagef("bench prune: unexpected argument %q (see pare bench prune --help)", fs.Arg(0))
 	}
 	if !(*sparsity > 0 && *sparsity < 1) {
 		return usagef("bench prune: --sparsity %v is not in (0, 1)", *sparsity)
 	}
 	if *nsamples < 0 || *seqlen < 0 || *threads < 0 {
 		return usagef("bench prune: --nsamples, --seqlen and --threads must not be negative")
+	}
+	if *threads > maxThreads {
+		return usagef("bench prune: --threads must be at most %d, have %d", maxThreads, *threads)
 	}
 	spec := bench.PruneSpec{Sparsity: *sparsity, Threads: *threads}
 	spec.Samples, spec.SeqLen = bench.DefaultPruneWindows(*model)
@@ -59,53 +61,49 @@ func runBenchPrune(ctx context.Context, args []string) error {
 	if spec.SeqLen < 2 {
 		return usagef("bench prune: --seqlen must be at least 2")
 	}
-	for _, s := range strings.Split(*methods, ",") {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		m, err := prune.ParseMethod(s)
-		if err != nil {
-			return usagef("bench prune: %v", err)
-		}
-		spec.Methods = append(spec.Methods, m)
+	var err error
+	if spec.Methods, err = parseMethods("bench prune", "--methods", *methods); err != nil {
+		return err
 	}
-	if len(spec.Methods) == 0 {
-		return usagef("bench prune: --methods is empty")
+	if err := checkBenchOutputs("bench prune", *save, *saveCalib, *cpuProfile, *force); err != nil {
+		return err
 	}
-	if *save != "" || *saveCalib != "" {
-		bm, err := openBenchModel(*model)
+	// A folder is loaded here too, so that one that is not a model is
+	// reported before any output is written.
+	if *save != "" || *saveCalib != "" || (*model != bench.ModelTiny && *model != bench.ModelLlama100M) {
+		bm, err := openBenchModel("bench prune", *model)
 		if err != nil {
 			return err
 		}
 		if *save != "" {
-			if err := saveModel(bm.Model, *save); err != nil {
+			if err := saveModel(bm.Model, *save, *force); err != nil {
 				bm.Model.Close()
 				return err
 			}
 		}
 		if *saveCalib != "" {
 			ws := bench.CalibWindows(spec.Samples, spec.SeqLen, bm.Model.Config.VocabSize)
-			if err := bench.SaveCalib(*saveCalib, ws); err != nil {
+			if err := buildFile(*saveCalib, *force, func(tmp string) error { return bench.SaveCalib(tmp, ws) }); err != nil {
 				bm.Model.Close()
 				return err
 			}
 		}
 		bm.Model.Close()
-	} else if err := checkBenchModel(*model); err != nil {
+	} else if err := checkBenchModel("bench prune", *model); err != nil {
 		return err
 	}
 	if !*asJSON {
 		fmt.Printf("%-12s %-10s %8s %6s %7s %9s\n", "model", "method", "nsamples", "seqlen", "threads", "seconds")
 	}
 	if *cpuProfile != "" {
-		stop, err := startCPUProfile(*cpuProfile)
+		stop, err := startCPUProfile(*cpuProfile, *force)
 		if err != nil {
 			return err
 		}
 		defer stop()
 	}
 	enc := json.NewEncoder(os.Stdout)
-	_, err := bench.Prune(ctx, *model, spec, func(r bench.PruneResult) {
+	_, err = bench.Prune(ctx, *model, spec, func(r bench.PruneResult) {
 		if *asJSON {
 			enc.Encode(r)
 			return

@@ -29,7 +29,10 @@ func runBenchPortable(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("bench portable: unexpected argument %q", fs.Arg(0))
+		return usagef("bench portable: unexpected argument %q (see pare bench portable --help)", fs.Arg(0))
+	}
+	if err := checkTime("bench portable", *minTime); err != nil {
+		return err
 	}
 	if !*asJSON {
 		fmt.Printf("%-9s %-7s %5s %5s %5s %9s %10s\n", "op", "dtype", "m", "n", "k", "GFLOPS", "ms")
@@ -61,7 +64,10 @@ Needs the Go toolchain and node; run it inside a checkout of pare.
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("bench wasm: unexpected argument %q", fs.Arg(0))
+		return usagef("bench wasm: unexpected argument %q (see pare bench wasm --help)", fs.Arg(0))
+	}
+	if err := checkTime("bench wasm", *minTime); err != nil {
+		return err
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {

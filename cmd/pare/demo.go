@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
+	"math"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -21,7 +21,7 @@ func init() {
 var demoLangs = []string{"ar", "de", "en", "es", "fr", "hi", "ja", "ru", "sw", "zh"}
 
 func runDemo(ctx context.Context, args []string) error {
-	fs := newFlags("demo", "pare demo [--out DIR] [--force]",
+	fs := newFlags("demo", "pare demo [--out DIR] [--force] [--llm tiny|DIR] [--calib en,de] [--target-speedup X]",
 		`Runs pare's two jobs on the embedded tiny models, offline:
 
  1. prunes the tiny multilingual LLM with Wanda and SparseGPT at 50%,
@@ -34,7 +34,7 @@ func runDemo(ctx context.Context, args []string) error {
  3. writes everything (JSON, Markdown, plots, images) under one folder.
 
 Then open the web page with: pare serve`)
-	out := fs.String("out", "pare-demo", "output folder")
+	out := fs.String("out", "pare-demo", "output folder (must not exist unless --force)")
 	force := fs.Bool("force", false, "replace an existing output folder")
 	model := fs.String("llm", prune.TinyName, "LLM to prune (tiny or a Hugging Face folder)")
 	calib := fs.String("calib", "en,de", "the two calibration languages")
@@ -42,18 +42,24 @@ Then open the web page with: pare serve`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return usagef("output folder %s exists (use --force to replace it)", *out)
+	if fs.NArg() > 0 {
+		return usagef("demo: unexpected argument %q (see pare demo --help)", fs.Arg(0))
+	}
+	if err := checkOutFolder("demo", "--out", *out, *force); err != nil {
+		return err
 	}
 	cals, err := prune.ParseLangs(*calib)
 	if err != nil {
-		return langError(err)
+		return langError("demo", "--calib", err)
 	}
-	if !(*target >= 1) {
-		return usagef("demo: --target-speedup must be at least 1")
+	if !(*target >= 1) || math.IsInf(*target, 0) {
+		return usagef("demo: --target-speedup must be a number >= 1, have %v", *target)
 	}
 	if len(cals) != 2 {
-		return usagef("demo: --calib needs exactly two languages")
+		return usagef("demo: --calib needs exactly two languages, have %d", len(cals))
+	}
+	if err := checkLLM("demo", "--llm", *model); err != nil {
+		return err
 	}
 	start := time.Now()
 	files := map[string][]byte{}
@@ -110,7 +116,7 @@ func demoPrune(ctx context.Context, model string, cals []string) (*demoPruneResu
 		res.PPL[name] = ppl
 		return nil
 	}
-	dense, err := openLLM(model, false)
+	dense, err := openLLMFlag("demo", "--llm", model, false)
 	if err != nil {
 		return nil, err
 	}
@@ -122,11 +128,11 @@ func demoPrune(ctx context.Context, model string, cals []string) (*demoPruneResu
 	for _, meth := range []prune.Method{prune.MethodWanda, prune.MethodSparseGPT} {
 		var models []*prune.LLM
 		for _, cal := range cals {
-			l, err := openLLM(model, true)
+			l, err := openLLMFlag("demo", "--llm", model, true)
 			if err != nil {
 				return nil, err
 			}
-			rep, err := pruneLLM(ctx, l, meth, prune.Unstructured(0.5), []prune.CalibPart{{Source: cal, Samples: 64}}, pruneFlagsSeqLen(l), 0)
+			rep, err := pruneLLM(ctx, "demo", l, meth, prune.Unstructured(0.5), []prune.CalibPart{{Source: cal, Samples: 64}}, pruneFlagsSeqLen(l), 0)
 			if err != nil {
 				return nil, err
 			}

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -23,27 +26,58 @@ func init() {
 	register(&command{name: "generate", summary: "continue a prompt with an LLM", run: runGenerate})
 }
 
-// openLLM loads --model, turning a missing folder into a usage error.
-func openLLM(name string, writable bool) (*prune.LLM, error) {
+// openLLM loads --model for cmd: a folder that does not exist is a usage
+// error, one that cannot be read as a model (a malformed checkpoint, NaN
+// weights, a tokenizer that does not fit) bad input.
+func openLLM(cmd, name string, writable bool) (*prune.LLM, error) {
+	return openLLMFlag(cmd, "--model", name, writable)
+}
+
+// openLLMFlag is openLLM for a model named by flagName.
+func openLLMFlag(cmd, flagName, name string, writable bool) (*prune.LLM, error) {
+	if err := checkLLM(cmd, flagName, name); err != nil {
+		return nil, err
+	}
+	l, err := prune.LoadLLM(name, writable)
+	if err != nil && name != prune.TinyName {
+		return nil, badInput(fmt.Errorf("%s: %s: %w", cmd, flagName, err))
+	}
+	return l, err
+}
+
+// checkLLM reports a model name that is neither tiny nor a folder with a
+// config.json as a usage error.
+func checkLLM(cmd, flagName, name string) error {
 	if name == "" {
-		return nil, usagef("--model is required (tiny or a Hugging Face folder)")
+		return usagef("%s: %s is required (tiny or a Hugging Face folder)", cmd, flagName)
 	}
-	if name != prune.TinyName {
-		if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
-			return nil, usagef("model folder %s does not exist (use tiny for the embedded model)", name)
-		}
+	if name == prune.TinyName {
+		return nil
 	}
-	return prune.LoadLLM(name, writable)
+	st, err := os.Stat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usagef("%s: %s: folder %s does not exist (use tiny for the embedded model)", cmd, flagName, name)
+	case err != nil:
+		return usagef("%s: %s: %s", cmd, flagName, pathError(err))
+	case !st.IsDir():
+		return usagef("%s: %s: %s is not a folder (want tiny or a Hugging Face folder with config.json)", cmd, flagName, name)
+	}
+	if _, err := os.Stat(filepath.Join(name, "config.json")); errors.Is(err, fs.ErrNotExist) {
+		return usagef("%s: %s: folder %s has no config.json (want a Hugging Face model folder)", cmd, flagName, name)
+	}
+	return nil
 }
 
 // langError turns an unknown corpus language into a usage error that lists
-// the languages there are.
-func langError(err error) error {
+// the languages there are; other errors of parsing a language list are
+// usage errors too.
+func langError(cmd, flagName string, err error) error {
 	var ul *corpus.UnknownLanguageError
 	if errors.As(err, &ul) {
-		return usagef("unknown language %q (available: %s)", ul.Lang, strings.Join(ul.Available, ", "))
+		return usagef("%s: %s: unknown language %q (available: %s)", cmd, flagName, ul.Lang, strings.Join(ul.Available, ", "))
 	}
-	return err
+	return usagef("%s: %s: %v", cmd, flagName, err)
 }
 
 func runTokenize(ctx context.Context, args []string) error {
@@ -57,8 +91,11 @@ BPE with byte fallback as Llama 2 and Gemma); "tiny" names the embedded one.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("tokenize: unexpected argument %q (the text comes on stdin)", fs.Arg(0))
+	}
 	if *path == "" {
-		return usagef("tokenize: --tokenizer is required")
+		return usagef("tokenize: --tokenizer is required (a tokenizer.json file, or tiny)")
 	}
 	var tok *tokenizer.Tokenizer
 	var err error
@@ -68,12 +105,53 @@ BPE with byte fallback as Llama 2 and Gemma); "tiny" names the embedded one.`)
 			return lerr
 		}
 		tok = l.Tokenizer
-	} else if tok, err = tokenizer.Load(*path); err != nil {
-		return err
+	} else {
+		if st, serr := os.Stat(*path); serr != nil {
+			return usagef("tokenize: --tokenizer: %s", pathError(serr))
+		} else if st.IsDir() {
+			return usagef("tokenize: --tokenizer: %s is a folder (want its tokenizer.json)", *path)
+		}
+		if tok, err = tokenizer.Load(*path); err != nil {
+			return badInput(fmt.Errorf("tokenize: --tokenizer: %w", err))
+		}
 	}
-	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
-	return tokenizer.TokenizeJSONL(os.Stdin, w, tok, *special)
+	// A failure to read stdin or to write stdout is an I/O error; any
+	// other is a malformed line of the input.
+	in := &ioErrors{r: os.Stdin}
+	out := &ioErrors{w: os.Stdout}
+	w := bufio.NewWriter(out)
+	err = tokenizer.TokenizeJSONL(in, w, tok, *special)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil && in.err == nil && out.err == nil {
+		return badInput(fmt.Errorf("tokenize: stdin: %w", err))
+	}
+	return err
+}
+
+// ioErrors passes reads and writes through and remembers the first error
+// other than io.EOF.
+type ioErrors struct {
+	r   io.Reader
+	w   io.Writer
+	err error
+}
+
+func (e *ioErrors) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+func (e *ioErrors) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 func runEval(ctx context.Context, args []string) error {
@@ -89,11 +167,17 @@ it in its window.`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return usagef("eval: unexpected argument %q (see pare eval --help)", fs.Arg(0))
+	}
+	if *seqlen < 0 || *seqlen == 1 {
+		return usagef("eval: --seqlen must be 0 (the default) or at least 2, have %d", *seqlen)
+	}
 	ls, err := prune.ParseLangs(*langs)
 	if err != nil {
-		return langError(err)
+		return langError("eval", "--langs", err)
 	}
-	l, err := openLLM(*model, false)
+	l, err := openLLM("eval", *model, false)
 	if err != nil {
 		return err
 	}
@@ -125,25 +209,38 @@ func runGenerate(ctx context.Context, args []string) error {
 		"Continues the prompt token by token with a KV cache and prints the text as it comes.")
 	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
 	prompt := fs.String("prompt", "", "text to continue")
-	maxTok := fs.Int("max-tokens", 64, "most new tokens")
+	maxTok := fs.Int("max-tokens", 64, "most new tokens (with the prompt's, at most the model's positions)")
 	seed := fs.Uint64("seed", 0, "random seed for sampling")
 	temp := fs.Float64("temperature", 0.7, "sampling temperature (0: greedy)")
 	topK := fs.Int("top-k", 40, "sample among the K most likely tokens (0: all)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *prompt == "" {
+	if fs.NArg() > 0 {
+		return usagef("generate: unexpected argument %q (quote the prompt: --prompt \"...\")", fs.Arg(0))
+	}
+	switch {
+	case *prompt == "":
 		return usagef("generate: --prompt is required")
+	case *maxTok < 1:
+		return usagef("generate: --max-tokens must be at least 1, have %d", *maxTok)
+	case !(*temp >= 0) || math.IsInf(*temp, 0):
+		return usagef("generate: --temperature must be a number >= 0, have %v", *temp)
+	case *topK < 0:
+		return usagef("generate: --top-k must be >= 0, have %d", *topK)
 	}
-	if *maxTok < 1 {
-		return usagef("generate: --max-tokens must be at least 1")
-	}
-	l, err := openLLM(*model, false)
+	l, err := openLLM("generate", *model, false)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
 	ids := l.Tokenizer.Encode(*prompt, true)
+	if pos := l.Model.Config.MaxPositions; pos > 0 && len(ids)+*maxTok > pos {
+		if len(ids) >= pos {
+			return usagef("generate: the prompt is %d tokens, the model has %d positions", len(ids), pos)
+		}
+		return usagef("generate: --max-tokens %d: the prompt's %d tokens leave room for at most %d of the model's %d positions", *maxTok, len(ids), pos-len(ids), pos)
+	}
 	var stop []int
 	if eos, ok := l.Tokenizer.EOS(); ok {
 		stop = append(stop, eos)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/pare-ml/pare/tmp"
 )
@@ -30,9 +31,16 @@ func runMetrics(ctx context.Context, args []string) error {
 	if metric != "ssim" && metric != "psnr" {
 		return usagef("metrics: unknown metric %q (have ssim, psnr)", metric)
 	}
+	for _, path := range fs.Args()[1:] {
+		if _, err := os.Stat(path); err != nil {
+			return usagef("metrics: %s", pathError(err))
+		}
+	}
+	// Both files exist: a failure is a malformed PNG or images that cannot
+	// be compared.
 	v, err := tmp.ComparePNG(metric, fs.Arg(1), fs.Arg(2))
 	if err != nil {
-		return err
+		return badInput(fmt.Errorf("metrics: %w", err))
 	}
 	fmt.Printf("%.6f\n", v)
 	return nil

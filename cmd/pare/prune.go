@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -47,26 +48,65 @@ func addPruneFlags(fs interface {
 	}
 }
 
-// resolve checks the shared flags and returns the pattern.
-func (f pruneFlags) parsePattern() (prune.Pattern, error) {
+// parsePattern checks the shared flags of cmd and returns the pattern.
+func (f pruneFlags) parsePattern(cmd string) (prune.Pattern, error) {
 	switch {
 	case *f.sparsity != "" && *f.pattern != "":
-		return prune.Pattern{}, usagef("give --sparsity or --pattern, not both")
+		return prune.Pattern{}, usagef("%s: give --sparsity or --pattern, not both", cmd)
 	case *f.sparsity == "" && *f.pattern == "":
-		return prune.Pattern{}, usagef("give --sparsity (e.g. 0.5) or --pattern (e.g. 2:4)")
+		return prune.Pattern{}, usagef("%s: give --sparsity (e.g. 0.5) or --pattern (e.g. 2:4)", cmd)
+	case *f.seqlen < 0 || *f.seqlen == 1:
+		return prune.Pattern{}, usagef("%s: --seqlen must be 0 (the default) or at least 2, have %d", cmd, *f.seqlen)
+	case *f.nsamples < 1:
+		return prune.Pattern{}, usagef("%s: --nsamples must be at least 1, have %d", cmd, *f.nsamples)
 	}
-	s := *f.sparsity
+	name, s := "--sparsity", *f.sparsity
 	if s == "" {
-		s = *f.pattern
+		name, s = "--pattern", *f.pattern
 	}
 	p, err := prune.ParsePattern(s)
-	if err != nil {
-		return p, usagef("%v", err)
+	if err == nil {
+		err = p.Validate()
 	}
-	if err := p.Validate(); err != nil {
-		return p, usagef("%v", err)
+	if err != nil {
+		return p, usagef("%s: %s: %v", cmd, name, err)
 	}
 	return p, nil
+}
+
+// parseMethods reads a comma-separated list of pruning methods.
+func parseMethods(cmd, flagName, list string) ([]prune.Method, error) {
+	var out []prune.Method
+	for _, s := range strings.Split(list, ",") {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		m, err := prune.ParseMethod(strings.TrimSpace(s))
+		if err != nil {
+			return nil, usagef("%s: %s: %v", cmd, flagName, err)
+		}
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		return nil, usagef("%s: %s is empty", cmd, flagName)
+	}
+	return out, nil
+}
+
+// checkCalibFiles reports a calibration file (.txt, .jsonl) that does not
+// exist as a usage error before any work.
+func checkCalibFiles(cmd string, parts []prune.CalibPart) error {
+	for _, p := range parts {
+		if ext := strings.ToLower(filepath.Ext(p.Source)); ext != ".txt" && ext != ".jsonl" {
+			continue
+		}
+		if st, err := os.Stat(p.Source); err != nil {
+			return usagef("%s: --calib: %s", cmd, pathError(err))
+		} else if st.IsDir() {
+			return usagef("%s: --calib: %s is a folder", cmd, p.Source)
+		}
+	}
+	return nil
 }
 
 func (f pruneFlags) seqLen(m *llama.Model) int {
@@ -101,21 +141,18 @@ sparsity asked and reached per layer, calibration, seed and timings.`)
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("prune: unexpected argument %q", fs.Arg(0))
+		return usagef("prune: unexpected argument %q (see pare prune --help)", fs.Arg(0))
 	}
 	meth, err := prune.ParseMethod(*method)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("prune: --method: %v", err)
 	}
-	pat, err := pf.parsePattern()
+	pat, err := pf.parsePattern("prune")
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return usagef("prune: --out is required")
-	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return usagef("output folder %s exists (use --force to replace it)", *out)
+	if err := checkOutFolder("prune", "--out", *out, *force); err != nil {
+		return err
 	}
 	saveDType := llama.SaveF32
 	switch strings.ToLower(*dtype) {
@@ -123,32 +160,32 @@ sparsity asked and reached per layer, calibration, seed and timings.`)
 	case "bf16":
 		saveDType = llama.SaveBF16
 	default:
-		return usagef("prune: --dtype must be f32 or bf16")
+		return usagef("prune: --dtype must be f32 or bf16, have %q", *dtype)
 	}
 	if meth != prune.MethodMagnitude && *pf.calib == "" {
 		return usagef("prune: %s needs --calib (e.g. --calib de)", meth)
 	}
 	var parts []prune.CalibPart
 	if *pf.calib != "" {
-		if *pf.nsamples < 1 {
-			return usagef("prune: --nsamples must be at least 1")
-		}
 		if parts, err = prune.ParseCalib(*pf.calib, *pf.nsamples); err != nil {
-			return langError(err)
+			return langError("prune", "--calib", err)
+		}
+		if err := checkCalibFiles("prune", parts); err != nil {
+			return err
 		}
 	}
 	var evals []string
 	if *evalLangs != "" {
 		if evals, err = prune.ParseLangs(*evalLangs); err != nil {
-			return langError(err)
+			return langError("prune", "--eval", err)
 		}
 	}
-	l, err := openLLM(*model, true)
+	l, err := openLLM("prune", *model, true)
 	if err != nil {
 		return err
 	}
 	defer l.Close()
-	res, err := pruneLLM(ctx, l, meth, pat, parts, pf.seqLen(l.Model), *pf.seed)
+	res, err := pruneLLM(ctx, "prune", l, meth, pat, parts, pf.seqLen(l.Model), *pf.seed)
 	if err != nil {
 		return err
 	}
@@ -175,13 +212,14 @@ sparsity asked and reached per layer, calibration, seed and timings.`)
 }
 
 // pruneLLM draws the calibration windows and prunes l.Model with a
-// progress bar.
-func pruneLLM(ctx context.Context, l *prune.LLM, meth prune.Method, pat prune.Pattern, parts []prune.CalibPart, seqlen int, seed uint64) (*prune.Report, error) {
+// progress bar; a calibration text that gives no windows is bad input of
+// cmd.
+func pruneLLM(ctx context.Context, cmd string, l *prune.LLM, meth prune.Method, pat prune.Pattern, parts []prune.CalibPart, seqlen int, seed uint64) (*prune.Report, error) {
 	var ws [][]int
 	if len(parts) > 0 {
 		var err error
 		if ws, err = prune.CalibrationWindows(l.Tokenizer, parts, seqlen, seed); err != nil {
-			return nil, err
+			return nil, badInput(fmt.Errorf("%s: --calib: %w", cmd, err))
 		}
 	}
 	blocks := len(l.Model.Blocks)

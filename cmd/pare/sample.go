@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pare-ml/pare/model/dit"
-	tinydit "github.com/pare-ml/pare/model/tiny/dit"
 	"github.com/pare-ml/pare/tmp"
 	"github.com/pare-ml/pare/tmp/sampler"
 )
@@ -51,7 +50,8 @@ func runSample(ctx context.Context, args []string) error {
 	precision := fs.String("precision", "f32", "precision of every step, or a schedule such as f32:4,int8:12,f32:4")
 	keep := fs.Bool("keep-first-last", false, "run the patch embedding and the final layer in f32 whatever the precision")
 	scale := fs.Int("scale", 1, "enlarge the PNG this many times (nearest neighbour)")
-	out := fs.String("out", "", "PNG file to write (required)")
+	out := fs.String("out", "", "PNG file to write (required; must not exist unless --force)")
+	force := fs.Bool("force", false, "replace an existing --out file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -65,10 +65,10 @@ func runSample(ctx context.Context, args []string) error {
 		return usagef("sample: --label is required")
 	case *steps <= 0:
 		return usagef("sample: --steps must be positive, have %d", *steps)
-	case *cfg < 0:
-		return usagef("sample: --cfg must be >= 0, have %v", *cfg)
-	case *shift < 0:
-		return usagef("sample: --shift must be >= 0, have %v", *shift)
+	case !(*cfg >= 0) || math.IsInf(*cfg, 0):
+		return usagef("sample: --cfg must be a number >= 0, have %v", *cfg)
+	case !(*shift >= 0) || math.IsInf(*shift, 0):
+		return usagef("sample: --shift must be a number >= 0, have %v", *shift)
 	case *scale < 1 || *scale > 64:
 		return usagef("sample: --scale must be 1..64, have %d", *scale)
 	}
@@ -83,8 +83,13 @@ func runSample(ctx context.Context, args []string) error {
 	if err != nil {
 		return usagef("sample: --precision: %v", err)
 	}
+	// Fail on an existing or unwritable output before spending time on
+	// sampling.
+	if err := checkOutFile("sample", "--out", *out, *force); err != nil {
+		return err
+	}
 
-	m, err := loadDiT(*model)
+	m, err := loadTMPModel("sample", *model)
 	if err != nil {
 		return err
 	}
@@ -92,9 +97,8 @@ func runSample(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Fail on an unwritable output before spending time on sampling.
-	if err := checkWritable(*out); err != nil {
-		return err
+	if side := m.Config.InputSize * *scale; side*max(rows, cols) > maxPNGSide {
+		return usagef("sample: a %dx%d grid of %d-pixel images at --scale %d is over %d pixels wide", rows, cols, m.Config.InputSize, *scale, maxPNGSide)
 	}
 	for _, l := range m.Linears() {
 		for _, p := range sched.Precisions() {
@@ -158,16 +162,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// loadDiT resolves --model.
-func loadDiT(name string) (*dit.Model, error) {
-	if name == "tiny-dit" {
-		return tinydit.Load()
-	}
-	if st, err := os.Stat(name); err != nil || !st.IsDir() {
-		return nil, usagef("sample: --model %q is neither tiny-dit nor a folder", name)
-	}
-	return dit.Load(name)
-}
+// maxPNGSide bounds the width and height of the PNG sample writes.
+const maxPNGSide = 16384
 
 // parseGrid reads "RxC".
 func parseGrid(s string) (rows, cols int, err error) {
@@ -206,18 +202,4 @@ func parseLabels(cfg *dit.Config, s string, rows, cols int) ([]int, error) {
 		}
 	}
 	return out, nil
-}
-
-// checkWritable makes and removes a temporary file beside path.
-func checkWritable(path string) error {
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return fmt.Errorf("sample: --out %s is a folder", path)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("sample: cannot write %s: %w", path, err)
-	}
-	f.Close()
-	os.Remove(f.Name())
-	return nil
 }

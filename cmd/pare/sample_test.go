@@ -60,6 +60,10 @@ func TestSampleCommand(t *testing.T) {
 	}
 	// The same command gives the same file; every sampler runs.
 	first, _ := os.ReadFile(out)
+	if err := runSample(context.Background(), args); err == nil || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("existing --out without --force: %v", err)
+	}
+	args = append(args, "--force")
 	if err := runSample(context.Background(), args); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +71,7 @@ func TestSampleCommand(t *testing.T) {
 		t.Error("same seed, different PNG")
 	}
 	for _, s := range sampler.Samplers {
-		if err := runSample(context.Background(), []string{"--model", model, "--label", "1", "--steps", "3", "--sampler", s, "--cfg", "1", "--out", out}); err != nil {
+		if err := runSample(context.Background(), []string{"--model", model, "--label", "1", "--steps", "3", "--sampler", s, "--cfg", "1", "--out", out, "--force"}); err != nil {
 			t.Errorf("--sampler %s: %v", s, err)
 		}
 	}
@@ -98,8 +102,8 @@ func TestSampleCommandErrors(t *testing.T) {
 		{"schedule too short", base("--precision", "f32:1"), true, "add up to 1 steps, want 2"},
 		{"bad model", base("--model", filepath.Join(dir, "none")), true, "neither tiny-dit nor a folder"},
 		{"extra argument", base("now"), true, `unexpected argument "now"`},
-		{"missing folder", base("--out", filepath.Join(dir, "no", "x.png")), false, "cannot write"},
-		{"out is a folder", base("--out", dir), false, "is a folder"},
+		{"missing folder", base("--out", filepath.Join(dir, "no", "x.png")), true, "cannot write"},
+		{"out is a folder", base("--out", dir), true, "is a folder"},
 	}
 	for _, c := range cases {
 		err := runSample(context.Background(), c.args)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/pare-ml/pare/wasm"
@@ -36,8 +37,26 @@ the go command on PATH).`)
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("serve: unexpected argument %q", fs.Arg(0))
+		return usagef("serve: unexpected argument %q (see pare serve --help)", fs.Arg(0))
 	}
+	if _, port, err := net.SplitHostPort(*addr); err != nil {
+		return usagef("serve: --addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", *addr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return usagef("serve: --addr %q: the port must be a number 0..65535", *addr)
+	}
+	if *prebuilt != "" {
+		if st, err := os.Stat(*prebuilt); err != nil {
+			return usagef("serve: --wasm: %s", pathError(err))
+		} else if st.IsDir() {
+			return usagef("serve: --wasm: %s is a folder", *prebuilt)
+		}
+	}
+	// Listen first, so that an address in use is reported before the build.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
 	bin, err := pageBinary(ctx, *prebuilt)
 	if err != nil {
 		return err
@@ -49,10 +68,6 @@ the go command on PATH).`)
 	h, err := wasm.Handler(bin, models)
 	if err != nil {
 		return err
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("serve: %w", err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Printf("pare: serving on http://%s/ (Ctrl-C stops)\n", ln.Addr())
@@ -84,9 +99,6 @@ func pageBinary(ctx context.Context, prebuilt string) (*wasm.Binary, error) {
 		}
 		fmt.Fprintf(os.Stderr, "pare: built %s (%.1f MB) in %.1fs\n", bin.Wasm, float64(st.Size())/1e6, time.Since(start).Seconds())
 		return bin, nil
-	}
-	if _, err := os.Stat(prebuilt); err != nil {
-		return nil, usagef("serve: --wasm: %v", err)
 	}
 	bin := &wasm.Binary{Wasm: prebuilt, WasmExec: filepath.Join(filepath.Dir(prebuilt), "wasm_exec.js")}
 	if _, err := os.Stat(bin.WasmExec); errors.Is(err, os.ErrNotExist) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pare-ml/pare/prune"
@@ -31,49 +30,46 @@ multiple-choice task of each evaluation language built from the corpus;
 	model := fs.String("model", prune.TinyName, "tiny or a Hugging Face model folder")
 	methods := fs.String("methods", "wanda,sparsegpt", "methods, comma separated: magnitude, wanda, sparsegpt")
 	pf := addPruneFlags(fs)
+	fs.Lookup("calib").Usage = "calibration languages, comma separated (e.g. de,en,zh); each is one pruned model"
 	evalSpec := fs.String("eval", "same", "evaluation languages: same (the calibration languages), all, or a list")
 	tasks := fs.Bool("tasks", true, "score the corpus next-sentence task of every evaluation language")
 	taskItems := fs.Int("task-items", 40, "most items per corpus task")
 	var taskFiles multiFlag
-	fs.Var(&taskFiles, "task", "a multiple-choice JSONL task file (repeatable)")
+	fs.Var(&taskFiles, "task", "a multiple-choice JSONL task `FILE` (repeatable)")
 	out := fs.String("out", "", "output folder (must not exist unless --force)")
 	force := fs.Bool("force", false, "replace an existing output folder")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	pat, err := pf.parsePattern()
+	if fs.NArg() > 0 {
+		return usagef("study: unexpected argument %q (see pare study --help)", fs.Arg(0))
+	}
+	pat, err := pf.parsePattern("study")
 	if err != nil {
 		return err
 	}
-	if *out == "" {
-		return usagef("study: --out is required")
+	if err := checkOutFolder("study", "--out", *out, *force); err != nil {
+		return err
 	}
-	if _, err := os.Stat(*out); err == nil && !*force {
-		return usagef("output folder %s exists (use --force to replace it)", *out)
-	}
-	var meths []prune.Method
-	for _, s := range strings.Split(*methods, ",") {
-		m, err := prune.ParseMethod(s)
-		if err != nil {
-			return usagef("%v", err)
-		}
-		meths = append(meths, m)
+	meths, err := parseMethods("study", "--methods", *methods)
+	if err != nil {
+		return err
 	}
 	if *pf.calib == "" {
 		return usagef("study: --calib is required (e.g. ar,de,en,es,ru,sw,zh)")
 	}
 	calib, err := prune.ParseLangs(*pf.calib)
 	if err != nil {
-		return langError(err)
+		return langError("study", "--calib", err)
 	}
 	evals := calib
 	if *evalSpec != "same" {
 		if evals, err = prune.ParseLangs(*evalSpec); err != nil {
-			return langError(err)
+			return langError("study", "--eval", err)
 		}
 	}
-	if *pf.nsamples < 1 {
-		return usagef("study: --nsamples must be at least 1")
+	if *tasks && *taskItems < 1 {
+		return usagef("study: --task-items must be at least 1, have %d", *taskItems)
 	}
 	var ts []prune.Task
 	if *tasks {
@@ -86,13 +82,16 @@ multiple-choice task of each evaluation language built from the corpus;
 		}
 	}
 	for _, f := range taskFiles {
+		if _, err := os.Stat(f); err != nil {
+			return usagef("study: --task: %s", pathError(err))
+		}
 		t, err := prune.LoadTask(f)
 		if err != nil {
-			return err
+			return badInput(fmt.Errorf("study: --task: %w", err))
 		}
 		ts = append(ts, t)
 	}
-	probe, err := openLLM(*model, false)
+	probe, err := openLLM("study", *model, false)
 	if err != nil {
 		return err
 	}
@@ -137,45 +136,3 @@ type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
-
-// writeFolder writes files into a new folder built under a temporary name
-// beside dir and renamed when complete.
-func writeFolder(dir string, files map[string][]byte, force bool) error {
-	if _, err := os.Stat(dir); err == nil && !force {
-		return fmt.Errorf("output folder %s exists (use --force to replace it)", dir)
-	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	for name, data := range files {
-		p := filepath.Join(tmp, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			os.RemoveAll(tmp)
-			return err
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			os.RemoveAll(tmp)
-			return err
-		}
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.RemoveAll(dir); err != nil {
-			os.RemoveAll(tmp)
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		os.RemoveAll(tmp)
-		return err
-	}
-	return nil
-}

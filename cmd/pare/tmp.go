@@ -191,6 +191,10 @@ func (f *ditFlags) load() (*dit.Model, []int, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The images are compared by SSIM: 11×11 windows, grey or RGB.
+	if c := m.Config; c.InputSize < 11 || (c.InChannels != 1 && c.InChannels != 3) {
+		return nil, nil, usagef("%s: --model draws %d×%d images of %d channels; SSIM needs at least 11×11, grey or RGB", f.cmd, c.InputSize, c.InputSize, c.InChannels)
+	}
 	return m, labels, nil
 }
 
@@ -202,7 +206,11 @@ func loadTMPModel(cmd, name string) (*dit.Model, error) {
 	if st, err := os.Stat(name); err != nil || !st.IsDir() {
 		return nil, usagef("%s: --model %q is neither tiny-dit nor a folder", cmd, name)
 	}
-	return dit.Load(name)
+	m, err := dit.Load(name)
+	if err != nil {
+		return nil, badInput(fmt.Errorf("%s: --model: %w", cmd, err))
+	}
+	return m, nil
 }
 
 // parseLabelList reads --labels: all, or class names or numbers.
@@ -347,7 +355,8 @@ func runTMPProfile(ctx context.Context, args []string) error {
 	precisions := fs.String("precisions", "f32,bf16,int8,int4", "precisions to time, comma separated (f16 too if wanted)")
 	keep := fs.Bool("keep-first-last", false, "run the patch embedding and the final layer in f32")
 	clock := fs.String("clock", "wall", clockUsage)
-	out := fs.String("out", "profile.json", "JSON file to write (empty: none)")
+	out := fs.String("out", "profile.json", "JSON file to write (empty: none; must not exist unless --force)")
+	force := fs.Bool("force", false, "replace an existing --out file")
 	asJSON := fs.Bool("json", false, "print the profile as JSON instead of a table")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -370,14 +379,14 @@ func runTMPProfile(ctx context.Context, args []string) error {
 	if _, err := parseClock("tmp profile", *clock); err != nil {
 		return err
 	}
+	if *out != "" {
+		if err := checkOutFile("tmp profile", "--out", *out, *force); err != nil {
+			return err
+		}
+	}
 	m, err := loadTMPModel("tmp profile", *model)
 	if err != nil {
 		return err
-	}
-	if *out != "" {
-		if err := checkWritable(*out); err != nil {
-			return err
-		}
 	}
 	prof, err := measureProfile(ctx, m, *model, ps, *batch, *reps, *steps, *keep, *clock)
 	if err != nil {
@@ -631,8 +640,11 @@ func runTMPSearch(ctx context.Context, args []string) error {
 	}
 	var prof tmp.CostProfile
 	if *profile != "" {
+		if _, err := os.Stat(*profile); err != nil {
+			return usagef("tmp search: --profile: %s", pathError(err))
+		}
 		if prof, err = tmp.LoadProfile(*profile); err != nil {
-			return err
+			return badInput(fmt.Errorf("tmp search: --profile: %w", err))
 		}
 	}
 	m, labels, err := df.load()

@@ -133,7 +133,7 @@ func Load(dir string) (*Model, error) {
 func LoadFS(fsys fs.FS, name string) (*Model, error) {
 	data, err := fs.ReadFile(fsys, "config.json")
 	if err != nil {
-		return nil, fmt.Errorf("dit: %w", err)
+		return nil, fmt.Errorf("dit: %s: %w", name, err)
 	}
 	var cfg Config
 	if err := json.Unmarshal(data, &cfg); err != nil {
@@ -144,7 +144,7 @@ func LoadFS(fsys fs.FS, name string) (*Model, error) {
 	}
 	w, err := fs.ReadFile(fsys, "model.safetensors")
 	if err != nil {
-		return nil, fmt.Errorf("dit: %w", err)
+		return nil, fmt.Errorf("dit: %s: %w", name, err)
 	}
 	f, err := safetensors.Parse(filepath.Join(name, "model.safetensors"), w)
 	if err != nil {
