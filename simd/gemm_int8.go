@@ -23,6 +23,12 @@ import (
 //     kernels are exact for -128 too. The AVX2 kernel reads the codes
 //     widened to little-endian int16 (8 bytes a row and k-quad, at
 //     8·MR·q+8r).
+//   - Prepared B (PrepB): what a kernel reads instead of the PackS8B
+//     panels, made once and used by every A block of a tile. Only the
+//     AVX2 kernel for many rows (ForRows) has one: each panel split into
+//     two half panels of 8 columns, one after the other, the codes
+//     widened to int16; half h, k-quad q, column j (< 8), t: int16 at
+//     byte 2·(32·(kq·h+q)+4j+t) = B[8h+j][4q+t].
 //
 // Reference for one block (GemmS8.Block):
 //
@@ -73,7 +79,8 @@ type s8Kind uint8
 
 const (
 	s8Generic s8Kind = iota
-	s8AVX2           // VPMADDWD on int16-widened codes
+	s8AVX2           // VPMADDWD on int16-widened codes, B widened as loaded
+	s8AVX2W          // the same on B widened once by PrepB
 	s8VNNI           // AVX-512 VPDPBUSD on zmm
 	s8SDOT           // NEON SDOT by element
 )
@@ -95,7 +102,7 @@ func (g GemmS8) MR() int { return g.mr }
 // Name names the kernel: "generic", "avx2", "avx512-vnni" or "neon-sdot".
 func (g GemmS8) Name() string {
 	switch g.kind {
-	case s8AVX2:
+	case s8AVX2, s8AVX2W:
 		return "avx2"
 	case s8VNNI:
 		return "avx512-vnni"
@@ -110,10 +117,57 @@ func (g GemmS8) ABlockLen(k int) int { return 4 * g.aBytes() * g.mr * ((k + 3) /
 
 // aBytes is the size of one A code in the block.
 func (g GemmS8) aBytes() int {
-	if g.kind == s8AVX2 {
+	if g.kind == s8AVX2 || g.kind == s8AVX2W {
 		return 2
 	}
 	return 1
+}
+
+// ForRows returns the variant of g for a GEMM of m rows, with the same MR
+// and A layout. The AVX2 kernel widens B to int16 as it loads it; with
+// more than one A block to a tile it pays to widen B once (PrepB) and
+// read it with a kernel that has no widening left in its loop.
+func (g GemmS8) ForRows(m int) GemmS8 {
+	if g.kind == s8AVX2 && m > g.mr {
+		g.kind = s8AVX2W
+	}
+	return g
+}
+
+// PrepBLen returns the length of the scratch PrepB needs for np panels of
+// k inputs: 0 when the kernel reads PackS8B panels as they are.
+func (g GemmS8) PrepBLen(np, k int) int {
+	if g.kind != s8AVX2W || np <= 0 {
+		return 0
+	}
+	return 2*np*S8PanelLen(k) + 63 // int16 codes, aligned to 64 bytes in dst
+}
+
+// PrepB returns np panels of a packed B (PackS8B with the same k) in the
+// layout the kernel reads, to pass to Block and BlockF32: b itself, or the
+// start of dst (at least PrepBLen(np, k) bytes) holding the prepared copy.
+func (g GemmS8) PrepB(dst, b []int8, np, k int) []int8 {
+	n := g.PrepBLen(np, k)
+	if n == 0 {
+		return b
+	}
+	if len(dst) < n || len(b) < np*S8PanelLen(k) {
+		panic("simd: GemmS8.PrepB: bad sizes")
+	}
+	off := int(-uintptr(unsafe.Pointer(unsafe.SliceData(dst))) & 63)
+	dst = dst[off : off+n-63]
+	if kq := (k + 3) / 4; kq > 0 {
+		g.prepB(dst, b, np, kq)
+	}
+	return dst
+}
+
+// bLen is the length of np panels of k-quads in the layout g reads.
+func (g GemmS8) bLen(np, kq int) int {
+	if g.kind == s8AVX2W {
+		return 2 * 64 * np * kq
+	}
+	return 64 * np * kq
 }
 
 // rowPool holds scratch rows for PackA.
@@ -180,22 +234,27 @@ func (g GemmS8) scatter(blk []int8, row []int8, r int) {
 		return
 	}
 	for q := 0; q < len(row)/4; q++ { // 4 int16 a k-quad, stride 8·MR
-		d := blk[8*(mr*q+r):][:8]
-		for t := 0; t < 4; t++ {
-			v := int16(row[4*q+t])
-			d[2*t], d[2*t+1] = int8(v), int8(v>>8)
-		}
+		d := blk[8*(mr*q+r):][:8] // little-endian: only amd64 has int16 blocks
+		*(*uint64)(unsafe.Pointer(&d[0])) = widenS8x4(*(*uint32)(unsafe.Pointer(&row[4*q])))
 	}
+}
+
+// widenS8x4 sign-extends the four bytes of x to four int16 lanes.
+func widenS8x4(x uint32) uint64 {
+	v := uint64(x)
+	v = (v | v<<16) & 0x0000ffff0000ffff
+	v = (v | v<<8) & 0x00ff00ff00ff00ff
+	return v | (v&0x0080008000800080)>>7*0xff00 // 0xff in the high byte of each negative lane
 }
 
 // Block computes the int32 tile acc[r*ldacc+j] = Σ_k A[r][k]·B[j][k] for
 // r < rows (≤ MR) and j < 16·np from an A block (PackA) and np panels
-// (np even) of a packed B starting at b (PackS8B with the same k).
+// (np even) of a packed B starting at b (PackS8B with the same k, through
+// PrepB).
 func (g GemmS8) Block(rows, np, k int, blk []int8, corr []int32, b []int8, acc []int32, ldacc int) {
 	kq := (k + 3) / 4
-	plen := 64 * kq
 	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < g.ABlockLen(k) ||
-		len(corr) < g.mr || len(b) < np*plen || ldacc < 16*np ||
+		len(corr) < g.mr || len(b) < g.bLen(np, kq) || ldacc < 16*np ||
 		(rows > 0 && len(acc) < (rows-1)*ldacc+16*np) {
 		panic("simd: GemmS8.Block: bad sizes")
 	}
@@ -209,6 +268,31 @@ func (g GemmS8) Block(rows, np, k int, blk []int8, corr []int32, b []int8, acc [
 		return
 	}
 	g.block(rows, np, kq, blk, corr, b, acc, ldacc)
+}
+
+// BlockF32 is Block followed by DequantS32: it writes
+// c[r*ldc+j] = float32(acc[r][j]) · sb[j] · sa[r] for r < rows and
+// j < 16·np, rounded left to right, without an int32 tile in memory where
+// the kernel has the epilogue built in.
+func (g GemmS8) BlockF32(rows, np, k int, blk []int8, sa []float32, corr []int32, b []int8, sb []float32, c []float32, ldc int) {
+	kq := (k + 3) / 4
+	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < g.ABlockLen(k) || len(sa) < rows ||
+		len(corr) < g.mr || len(b) < g.bLen(np, kq) || len(sb) < 16*np || ldc < 16*np ||
+		(rows > 0 && len(c) < (rows-1)*ldc+16*np) {
+		panic("simd: GemmS8.BlockF32: bad sizes")
+	}
+	if rows == 0 || np == 0 {
+		return
+	}
+	if kq > 0 && g.blockF32(rows, np, kq, blk, sa, b, sb, c, ldc) {
+		return
+	}
+	var acc [16 * 32]int32 // MR ≤ 16 rows × 2 panels
+	pl := g.bLen(2, kq)
+	for p := 0; p < np; p += 2 {
+		g.Block(rows, 2, k, blk, corr, b[p/2*pl:], acc[:], 32)
+		DequantS32(rows, 32, acc[:], 32, sa, sb[16*p:], c[16*p:], ldc)
+	}
 }
 
 // DequantS32 writes c[r*ldc+j] = float32(acc[r*ldacc+j]) · sb[j] · sa[r]

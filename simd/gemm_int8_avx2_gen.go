@@ -1,0 +1,239 @@
+//go:build ignore
+
+// This program writes gemm_int8_avx2_amd64.s, the AVX2 int8 GEMM kernels
+// of GemmS8 for CPUs without VNNI: for every row count r = 1..avx2Rows,
+//
+//   - gemmS8AVX2x<r> reads half a PackS8B panel (8 columns) and widens the
+//     weights to int16 as it loads them (for few rows, where widening B
+//     once would not pay);
+//   - gemmS8AVX2Wx<r> and gemmS8AVX2WFx<r> read B already widened by
+//     prepS8BWideAVX2 and run over nh half panels in one call, ending in
+//     int32 sums or in the float32 epilogue c = float32(acc)·sb[j]·sa[r].
+//
+// Run it with go generate.
+//
+// Each product goes through VPMADDWD on int16 codes: a lane multiplies
+// two int16 pairs and adds them into an int32, 16 multiply-adds an
+// instruction, exact for every int8 input (|pair| ≤ 2·128·128). A row's
+// k-quad (a0 a1 a2 a3) is broadcast to all four 64-bit lanes; a weight
+// register holds four columns × four k as int16, so lanes (2c, 2c+1) of a
+// product are the k0+k1 and k2+k3 sums of column c. They are added
+// pairwise once, at the store (VPHADDD).
+//
+// Per k-quad of r rows × 8 columns the loop issues r broadcasts and two
+// weight loads (load ports), 2r VPMADDWD and 2r VPADDD (vector ALU; on
+// Zen 4 VPMADDWD runs on two of the four pipes, VPADDD on any): 16 MACs
+// per pair of vector instructions.
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"os"
+)
+
+const avx2Rows = 6 // GemmS8.MR of the AVX2 kernel: 2·6 accumulators + 2 B + A + product = 16 ymm
+
+var out bytes.Buffer
+
+func p(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
+
+// mac writes one row's step: broadcast the row's k-quad (int16) from
+// off(SI), multiply by both weight registers, add into the row's
+// accumulators Y(2i) and Y(2i+1).
+func mac(i, off int) {
+	p("\tVPBROADCASTQ %d(SI), Y14", off)
+	p("\tVPMADDWD     Y12, Y14, Y15")
+	p("\tVPADDD       Y15, Y%d, Y%d", 2*i, 2*i)
+	p("\tVPMADDWD     Y13, Y14, Y15")
+	p("\tVPADDD       Y15, Y%d, Y%d", 2*i+1, 2*i+1)
+}
+
+func zero(r int) {
+	for i := 0; i < 2*r; i++ {
+		p("\tVPXOR Y%d, Y%d, Y%d", i, i, i)
+	}
+}
+
+// reduce adds the lane pairs of row i's accumulators into Y(2i), in
+// column order: VPHADDD gives columns 0 1 4 5 | 2 3 6 7, VPERMQ sorts the
+// 64-bit halves.
+func reduce(i int) {
+	p("\tVPHADDD Y%d, Y%d, Y%d", 2*i+1, 2*i, 2*i)
+	p("\tVPERMQ  $0xd8, Y%d, Y%d", 2*i, 2*i)
+}
+
+// direct writes gemmS8AVX2x<r>(a, b *int8, kq int, acc *int32, ldacc int):
+// r rows × 8 columns from a PackS8B half panel at b (64 bytes a k-quad).
+func direct(r int) {
+	name := fmt.Sprintf("gemmS8AVX2x%d", r)
+	p("")
+	p("// func %s(a *int8, b *int8, kq int, acc *int32, ldacc int)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-40", name)
+	p("\tMOVQ a+0(FP), SI")
+	p("\tMOVQ b+8(FP), BX")
+	p("\tMOVQ kq+16(FP), R8")
+	p("\tMOVQ acc+24(FP), DI")
+	p("\tMOVQ ldacc+32(FP), R9")
+	p("\tSHLQ $2, R9")
+	zero(r)
+	p("")
+	p("d%dloop:", r)
+	p("\tVPMOVSXBW (BX), Y12")
+	p("\tVPMOVSXBW 16(BX), Y13")
+	for i := 0; i < r; i++ {
+		mac(i, 8*i)
+	}
+	p("\tADDQ $%d, SI", 8*avx2Rows)
+	p("\tADDQ $64, BX")
+	p("\tDECQ R8")
+	p("\tJNZ  d%dloop", r)
+	p("")
+	for i := 0; i < r; i++ {
+		reduce(i)
+		p("\tVMOVDQU Y%d, (DI)", 2*i)
+		if i < r-1 {
+			p("\tADDQ    R9, DI")
+		}
+	}
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// wide writes gemmS8AVX2Wx<r> (f32 false) or gemmS8AVX2WFx<r> (f32 true):
+// r rows × nh half panels of widened B (64·kq bytes each, consecutive).
+func wide(r int, f32 bool) {
+	name, args := fmt.Sprintf("gemmS8AVX2Wx%d", r), "acc *int32, ldacc int"
+	frame := 48
+	if f32 {
+		name, args = fmt.Sprintf("gemmS8AVX2WFx%d", r), "c *float32, ldc int, sa *float32, sb *float32"
+		frame = 64
+	}
+	lbl := name[len("gemmS8AVX2"):]
+	p("")
+	p("// func %s(a *int8, b *int8, kq, nh int, %s)", name, args)
+	p("TEXT ·%s(SB), NOSPLIT, $0-%d", name, frame)
+	p("\tMOVQ a+0(FP), R13")
+	p("\tMOVQ b+8(FP), BX")
+	p("\tMOVQ kq+16(FP), R10")
+	p("\tMOVQ nh+24(FP), CX")
+	if f32 {
+		p("\tMOVQ c+32(FP), DI")
+		p("\tMOVQ ldc+40(FP), R9")
+		p("\tMOVQ sa+48(FP), DX")
+		p("\tMOVQ sb+56(FP), R11")
+	} else {
+		p("\tMOVQ acc+32(FP), DI")
+		p("\tMOVQ ldacc+40(FP), R9")
+	}
+	p("\tSHLQ $2, R9")
+	p("")
+	p("%shalf:", lbl)
+	p("\tMOVQ R13, SI")
+	p("\tMOVQ R10, R8")
+	zero(r)
+	p("")
+	p("%sloop:", lbl)
+	p("\tVMOVDQU (BX), Y12")
+	p("\tVMOVDQU 32(BX), Y13")
+	for i := 0; i < r; i++ {
+		mac(i, 8*i)
+	}
+	p("\tADDQ $%d, SI", 8*avx2Rows)
+	p("\tADDQ $64, BX")
+	p("\tDECQ R8")
+	p("\tJNZ  %sloop", lbl)
+	p("")
+	p("\tMOVQ DI, R12")
+	for i := 0; i < r; i++ {
+		reduce(i)
+		if f32 {
+			// float32(acc)·sb[j], then ·sa[i], each rounded (DequantS32)
+			p("\tVCVTDQ2PS    Y%d, Y%d", 2*i, 2*i)
+			p("\tVMULPS       (R11), Y%d, Y%d", 2*i, 2*i)
+			p("\tVBROADCASTSS %d(DX), Y15", 4*i)
+			p("\tVMULPS       Y15, Y%d, Y%d", 2*i, 2*i)
+			p("\tVMOVUPS      Y%d, (R12)", 2*i)
+		} else {
+			p("\tVMOVDQU Y%d, (R12)", 2*i)
+		}
+		if i < r-1 {
+			p("\tADDQ    R9, R12")
+		}
+	}
+	p("\tADDQ $32, DI")
+	if f32 {
+		p("\tADDQ $32, R11")
+	}
+	p("\tDECQ CX")
+	p("\tJNZ  %shalf", lbl)
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// prep writes prepS8BWideAVX2(dst, src *int8, kq, np int): np PackS8B
+// panels at src become 2·np half panels at dst, each kq k-quads of 8
+// columns × 4 int16 (64 bytes).
+func prep() {
+	p("")
+	p("// func prepS8BWideAVX2(dst *int8, src *int8, kq, np int)")
+	p("TEXT ·prepS8BWideAVX2(SB), NOSPLIT, $0-32")
+	p("\tMOVQ dst+0(FP), DI")
+	p("\tMOVQ src+8(FP), SI")
+	p("\tMOVQ kq+16(FP), DX")
+	p("\tMOVQ np+24(FP), CX")
+	p("\tMOVQ DX, R10")
+	p("\tSHLQ $6, R10 // half panel bytes")
+	p("")
+	p("prepPanel:")
+	p("\tMOVQ DX, R8")
+	p("\tMOVQ DI, R11 // half 0; half 1 at R11+R10")
+	p("")
+	p("prepLoop:")
+	p("\tVPMOVSXBW (SI), Y0")
+	p("\tVPMOVSXBW 16(SI), Y1")
+	p("\tVPMOVSXBW 32(SI), Y2")
+	p("\tVPMOVSXBW 48(SI), Y3")
+	p("\tVMOVDQU   Y0, (R11)")
+	p("\tVMOVDQU   Y1, 32(R11)")
+	p("\tVMOVDQU   Y2, (R11)(R10*1)")
+	p("\tVMOVDQU   Y3, 32(R11)(R10*1)")
+	p("\tADDQ $64, SI")
+	p("\tADDQ $64, R11")
+	p("\tDECQ R8")
+	p("\tJNZ  prepLoop")
+	p("")
+	p("\tLEAQ (DI)(R10*2), DI")
+	p("\tDECQ CX")
+	p("\tJNZ  prepPanel")
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+func main() {
+	p("// Code generated by gemm_int8_avx2_gen.go; DO NOT EDIT.")
+	p("")
+	p("//go:build !purego && !noasm")
+	p("")
+	p("#include \"textflag.h\"")
+	p("")
+	p("// AVX2 int8 GEMM kernels (see gemm_int8_avx2_gen.go): VPMADDWD on")
+	p("// int16 codes. Registers: SI the A block at the first row (%d bytes a", 8*avx2Rows)
+	p("// k-quad, row i at 8i), BX the weights, R8 k-quads left, Y12/Y13 the")
+	p("// widened weights of columns 0-3 and 4-7, Y14 a row's broadcast k-quad,")
+	p("// Y15 products, Y0..Y11 accumulators (row i in Y(2i), Y(2i+1)).")
+	for r := avx2Rows; r >= 1; r-- {
+		direct(r)
+	}
+	for r := avx2Rows; r >= 1; r-- {
+		wide(r, false)
+	}
+	for r := avx2Rows; r >= 1; r-- {
+		wide(r, true)
+	}
+	prep()
+	if err := os.WriteFile("gemm_int8_avx2_amd64.s", out.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
+}
