@@ -184,23 +184,20 @@ func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 		(rows > 0 && len(x) < (rows-1)*ldx+k) {
 		panic("simd: GemmS8.PackA: bad sizes")
 	}
-	blk = blk[:g.ABlockLen(k)]
-	if rows < mr {
-		clear(blk)
-		clear(corr[rows:mr])
-	}
 	rp := rowPool.Get().(*[]int8)
-	if cap(*rp) < 4*kq {
-		*rp = make([]int8, 4*kq)
+	if cap(*rp) < rows*4*kq {
+		*rp = make([]int8, rows*4*kq)
 	}
-	row := (*rp)[:4*kq]
-	clear(row[k:])
+	codes := (*rp)[:rows*4*kq]
 	for r := 0; r < rows; r++ {
+		row := codes[r*4*kq : (r+1)*4*kq]
+		clear(row[k:])
 		s, sum := quantizeS8Sum(row[:k], x[r*ldx:r*ldx+k])
 		sa[r] = s
 		corr[r] = -128 * sum // VNNI biases B by +128: Σ(b+128)·a - 128·Σa
-		g.scatter(blk, row, r)
 	}
+	clear(corr[rows:mr])
+	g.interleave(blk, codes, rows, kq)
 	rowPool.Put(rp)
 }
 
@@ -208,34 +205,42 @@ func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 // PackA; tests use it to drive the kernels with chosen values.
 func (g GemmS8) packAS8(blk []int8, corr []int32, a []int8, lda, rows, k int) {
 	mr, kq := g.mr, (k+3)/4
-	blk = blk[:g.ABlockLen(k)]
-	clear(blk)
-	clear(corr[:mr])
-	row := make([]int8, 4*kq)
+	codes := make([]int8, rows*4*kq)
 	for r := 0; r < rows; r++ {
 		var sum int32
 		for _, v := range a[r*lda : r*lda+k] {
 			sum += int32(v)
 		}
-		copy(row, a[r*lda:r*lda+k])
-		g.scatter(blk, row, r)
+		copy(codes[r*4*kq:], a[r*lda:r*lda+k])
 		corr[r] = -128 * sum
 	}
+	clear(corr[rows:mr])
+	g.interleave(blk, codes, rows, kq)
 }
 
-// scatter writes the k-quads of row r (len(row) = 4·kq, zero-padded) into
-// the A block.
-func (g GemmS8) scatter(blk []int8, row []int8, r int) {
+// interleave writes rows rows of codes (row r at codes[4·kq·r:], zero
+// padded to kq k-quads) into the A block, k-quad by k-quad, and zeros the
+// padding rows.
+func (g GemmS8) interleave(blk []int8, codes []int8, rows, kq int) {
 	mr := g.mr
 	if g.aBytes() == 1 { // 4 bytes a k-quad, stride 4·MR
-		for q := 0; q < len(row)/4; q++ {
-			*(*uint32)(unsafe.Pointer(&blk[4*(mr*q+r)])) = *(*uint32)(unsafe.Pointer(&row[4*q]))
+		for q := 0; q < kq; q++ {
+			d := blk[4*mr*q:][:4*mr]
+			for r := 0; r < rows; r++ {
+				*(*uint32)(unsafe.Pointer(&d[4*r])) = *(*uint32)(unsafe.Pointer(&codes[4*(kq*r+q)]))
+			}
+			clear(d[4*rows:])
 		}
 		return
 	}
-	for q := 0; q < len(row)/4; q++ { // 4 int16 a k-quad, stride 8·MR
-		d := blk[8*(mr*q+r):][:8] // little-endian: only amd64 has int16 blocks
-		*(*uint64)(unsafe.Pointer(&d[0])) = widenS8x4(*(*uint32)(unsafe.Pointer(&row[4*q])))
+	// 4 int16 a k-quad, stride 8·MR; the assembly writes the first q0
+	q0 := g.interleaveS16(blk, codes, rows, kq)
+	for q := 0; q < kq; q++ {
+		d := blk[8*mr*q:][:8*mr] // little-endian: only amd64 has int16 blocks
+		for r := 0; r < rows && q >= q0; r++ {
+			*(*uint64)(unsafe.Pointer(&d[8*r])) = widenS8x4(*(*uint32)(unsafe.Pointer(&codes[4*(kq*r+q)])))
+		}
+		clear(d[8*rows:])
 	}
 }
 

@@ -91,6 +91,9 @@ func gemmS8AVX2WFx6(a *int8, b *int8, kq, nh int, c *float32, ldc int, sa *float
 func prepS8BWideAVX2(dst *int8, src *int8, kq, np int)
 
 //go:noescape
+func interleaveS16AVX2(dst *int8, codes *int8, rows, groups, kq, stride int)
+
+//go:noescape
 func dequantS32AVX512(c *float32, acc *int32, n int, sa float32, sb *float32)
 
 //go:noescape
@@ -194,6 +197,19 @@ func (g GemmS8) blockF32(rows, np, kq int, blk []int8, sa []float32, b []int8, s
 		gemmS8AVX2WFx6(a, bp, kq, nh, out, ldc, ps, pb)
 	}
 	return true
+}
+
+// interleaveS16 writes the first 4·(kq/4) k-quads of rows rows of
+// codes into an int16 A block (the rest is left to the Go loop) and
+// returns how many it wrote.
+func (g GemmS8) interleaveS16(blk []int8, codes []int8, rows, kq int) int {
+	if rows == 0 || kq < 4 {
+		return 0
+	}
+	_ = blk[8*g.mr*(kq&^3)-1]
+	_ = codes[4*kq*rows-1]
+	interleaveS16AVX2(&blk[0], &codes[0], rows, kq/4, kq, 8*g.mr)
+	return kq &^ 3
 }
 
 // prepB widens np PackS8B panels into dst (s8AVX2W only).

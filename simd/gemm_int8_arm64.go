@@ -41,6 +41,9 @@ func (g GemmS8) blockF32(rows, np, kq int, blk []int8, sa []float32, b []int8, s
 	return false
 }
 
+// interleaveS16: no int16 A blocks here.
+func (g GemmS8) interleaveS16(blk []int8, codes []int8, rows, kq int) int { return 0 }
+
 // prepB: every kernel here reads PackS8B panels as they are.
 func (g GemmS8) prepB(dst, b []int8, np, kq int) { panic("simd: GemmS8.prepB: no prepared layout") }
 

@@ -1287,3 +1287,37 @@ prepLoop:
 	JNZ  prepPanel
 	VZEROUPPER
 	RET
+
+// func interleaveS16AVX2(dst *int8, codes *int8, rows, groups, kq, stride int)
+TEXT ·interleaveS16AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ codes+8(FP), SI
+	MOVQ rows+16(FP), DX
+	MOVQ kq+32(FP), R13
+	SHLQ $2, R13 // bytes a row of codes
+	MOVQ stride+40(FP), R8
+	LEAQ (R8)(R8*2), R9 // 3·stride
+
+ilvRow:
+	MOVQ SI, R10
+	MOVQ DI, R11
+	MOVQ groups+24(FP), CX
+
+ilvGroup: // four k-quads
+	VPMOVSXBW    (R10), Y0
+	VEXTRACTI128 $1, Y0, X1
+	VMOVQ        X0, (R11)
+	VPEXTRQ      $1, X0, (R11)(R8*1)
+	VMOVQ        X1, (R11)(R8*2)
+	VPEXTRQ      $1, X1, (R11)(R9*1)
+	ADDQ $16, R10
+	LEAQ (R11)(R8*4), R11
+	DECQ CX
+	JNZ  ilvGroup
+
+	ADDQ $8, DI
+	ADDQ R13, SI
+	DECQ DX
+	JNZ  ilvRow
+	VZEROUPPER
+	RET
