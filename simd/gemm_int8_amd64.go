@@ -94,6 +94,9 @@ func prepS8BWideAVX2(dst *int8, src *int8, kq, np int)
 func interleaveS16AVX2(dst *int8, codes *int8, rows, groups, kq, stride int)
 
 //go:noescape
+func interleave6S16AVX2(dst *int8, codes *int8, groups, kq int)
+
+//go:noescape
 func dequantS32AVX512(c *float32, acc *int32, n int, sa float32, sb *float32)
 
 //go:noescape
@@ -208,7 +211,11 @@ func (g GemmS8) interleaveS16(blk []int8, codes []int8, rows, kq int) int {
 	}
 	_ = blk[8*g.mr*(kq&^3)-1]
 	_ = codes[4*kq*rows-1]
-	interleaveS16AVX2(&blk[0], &codes[0], rows, kq/4, kq, 8*g.mr)
+	if rows == 6 && g.mr == 6 {
+		interleave6S16AVX2(&blk[0], &codes[0], kq/4, kq)
+	} else {
+		interleaveS16AVX2(&blk[0], &codes[0], rows, kq/4, kq, 8*g.mr)
+	}
 	return kq &^ 3
 }
 

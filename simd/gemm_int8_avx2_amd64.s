@@ -1898,3 +1898,45 @@ ilvGroup: // four k-quads
 	JNZ  ilvRow
 	VZEROUPPER
 	RET
+
+// func interleave6S16AVX2(dst *int8, codes *int8, groups, kq int)
+TEXT ·interleave6S16AVX2(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ codes+8(FP), SI
+	MOVQ groups+16(FP), CX
+	MOVQ kq+24(FP), R8
+	SHLQ $2, R8 // bytes a row of codes
+	LEAQ (R8)(R8*2), R9 // 3 rows
+
+ilv6Group: // four k-quads of six rows: row r in Y(r) as [q0 q1 | q2 q3]
+	VPMOVSXBW   (SI), Y0
+	VPMOVSXBW   (SI)(R8*1), Y1
+	VPMOVSXBW   (SI)(R8*2), Y2
+	VPMOVSXBW   (SI)(R9*1), Y3
+	LEAQ        (SI)(R8*4), R10
+	VPMOVSXBW   (R10), Y4
+	VPMOVSXBW   (R10)(R8*1), Y5
+	VPUNPCKLQDQ Y1, Y0, Y6  // r0q0 r1q0 | r0q2 r1q2
+	VPUNPCKHQDQ Y1, Y0, Y7  // r0q1 r1q1 | r0q3 r1q3
+	VPUNPCKLQDQ Y3, Y2, Y8
+	VPUNPCKHQDQ Y3, Y2, Y9
+	VPUNPCKLQDQ Y5, Y4, Y10
+	VPUNPCKHQDQ Y5, Y4, Y11
+	VPERM2I128  $0x20, Y8, Y6, Y0 // q0: rows 0-3
+	VPERM2I128  $0x20, Y9, Y7, Y1 // q1
+	VPERM2I128  $0x31, Y8, Y6, Y2 // q2
+	VPERM2I128  $0x31, Y9, Y7, Y3 // q3
+	VMOVDQU     Y0, 0(DI)
+	VMOVDQU     Y1, 48(DI)
+	VMOVDQU     Y2, 96(DI)
+	VMOVDQU     Y3, 144(DI)
+	VMOVDQU     X10, 32(DI) // rows 4-5
+	VMOVDQU     X11, 80(DI)
+	VEXTRACTI128 $1, Y10, 128(DI)
+	VEXTRACTI128 $1, Y11, 176(DI)
+	ADDQ $16, SI
+	ADDQ $192, DI
+	DECQ CX
+	JNZ  ilv6Group
+	VZEROUPPER
+	RET
