@@ -154,12 +154,17 @@ func (g GemmS8) PrepB(dst, b []int8, np, k int) []int8 {
 	if len(dst) < n || len(b) < np*S8PanelLen(k) {
 		panic("simd: GemmS8.PrepB: bad sizes")
 	}
-	off := int(-uintptr(unsafe.Pointer(unsafe.SliceData(dst))) & 63)
-	dst = dst[off : off+n-63]
+	dst = alignPrep(dst, n)
 	if kq := (k + 3) / 4; kq > 0 {
 		g.prepB(dst, b, np, kq)
 	}
 	return dst
+}
+
+// alignPrep returns the n-63 bytes of dst that start at a multiple of 64.
+func alignPrep(dst []int8, n int) []int8 {
+	off := int(-uintptr(unsafe.Pointer(unsafe.SliceData(dst))) & 63)
+	return dst[off : off+n-63]
 }
 
 // bLen is the length of np panels of k-quads in the layout g reads.
@@ -298,6 +303,30 @@ func (g GemmS8) BlockF32(rows, np, k int, blk []int8, sa []float32, corr []int32
 		g.Block(rows, 2, k, blk, corr, b[p/2*pl:], acc[:], 32)
 		DequantS32(rows, 32, acc[:], 32, sa, sb[16*p:], c[16*p:], ldc)
 	}
+}
+
+// BlockF32Prep is BlockF32 for the first A block to use np panels of a
+// packed B: b holds the PackS8B panels themselves, and the call leaves
+// them prepared in dst on the way, returning what PrepB(dst, b, np, k)
+// would, for the next blocks' BlockF32. The AVX2 kernel for many rows
+// widens B while it multiplies, which hides B's trip from memory behind
+// the arithmetic; other kernels run PrepB, then BlockF32.
+func (g GemmS8) BlockF32Prep(rows, np, k int, blk []int8, sa []float32, corr []int32, b []int8, sb []float32, c []float32, ldc int, dst []int8) []int8 {
+	kq := (k + 3) / 4
+	n := g.PrepBLen(np, k)
+	if n == 0 || kq == 0 || rows == 0 {
+		bp := g.PrepB(dst, b, np, k)
+		g.BlockF32(rows, np, k, blk, sa, corr, bp, sb, c, ldc)
+		return bp
+	}
+	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < g.ABlockLen(k) || len(sa) < rows ||
+		len(corr) < g.mr || len(b) < np*S8PanelLen(k) || len(sb) < 16*np || ldc < 16*np ||
+		len(c) < (rows-1)*ldc+16*np || len(dst) < n {
+		panic("simd: GemmS8.BlockF32Prep: bad sizes")
+	}
+	dst = alignPrep(dst, n)
+	g.blockF32Prep(rows, np, kq, blk, sa, b, sb, c, ldc, dst)
+	return dst
 }
 
 // DequantS32 writes c[r*ldc+j] = float32(acc[r*ldacc+j]) · sb[j] · sa[r]

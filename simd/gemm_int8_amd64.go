@@ -27,7 +27,9 @@ func gemmS8VNNI1(a *int8, corr *int32, b *int8, plen, kq int, acc *int32, ldacc 
 // to compute. gemmS8AVX2x<r> takes r rows × 8 columns of a PackS8B panel
 // (b at byte 0 or 32 of its first k-quad); gemmS8AVX2Wx<r> and
 // gemmS8AVX2WFx<r> take r rows × nh consecutive half panels widened by
-// prepS8BWideAVX2, and write int32 sums or c = float32(acc)·sb[j]·sa[i].
+// prepS8BWideAVX2, and write int32 sums or c = float32(acc)·sb[j]·sa[i];
+// gemmS8AVX2PFx<r> is gemmS8AVX2WFx<r> for one PackS8B half panel that
+// writes its widened copy as it goes.
 // They are called through switches: a call through a func value would
 // make every argument escape.
 
@@ -86,6 +88,24 @@ func gemmS8AVX2WFx5(a *int8, b *int8, kq, nh int, c *float32, ldc int, sa *float
 
 //go:noescape
 func gemmS8AVX2WFx6(a *int8, b *int8, kq, nh int, c *float32, ldc int, sa *float32, sb *float32)
+
+//go:noescape
+func gemmS8AVX2PFx1(a *int8, b *int8, kq int, w *int8, c *float32, ldc int, sa *float32, sb *float32)
+
+//go:noescape
+func gemmS8AVX2PFx2(a *int8, b *int8, kq int, w *int8, c *float32, ldc int, sa *float32, sb *float32)
+
+//go:noescape
+func gemmS8AVX2PFx3(a *int8, b *int8, kq int, w *int8, c *float32, ldc int, sa *float32, sb *float32)
+
+//go:noescape
+func gemmS8AVX2PFx4(a *int8, b *int8, kq int, w *int8, c *float32, ldc int, sa *float32, sb *float32)
+
+//go:noescape
+func gemmS8AVX2PFx5(a *int8, b *int8, kq int, w *int8, c *float32, ldc int, sa *float32, sb *float32)
+
+//go:noescape
+func gemmS8AVX2PFx6(a *int8, b *int8, kq int, w *int8, c *float32, ldc int, sa *float32, sb *float32)
 
 //go:noescape
 func prepS8BWideAVX2(dst *int8, src *int8, kq, np int)
@@ -200,6 +220,29 @@ func (g GemmS8) blockF32(rows, np, kq int, blk []int8, sa []float32, b []int8, s
 		gemmS8AVX2WFx6(a, bp, kq, nh, out, ldc, ps, pb)
 	}
 	return true
+}
+
+// blockF32Prep is blockF32 on np PackS8B panels that leaves them widened
+// in dst (s8AVX2W only).
+func (g GemmS8) blockF32Prep(rows, np, kq int, blk []int8, sa []float32, b []int8, sb []float32, c []float32, ldc int, dst []int8) {
+	plen := 64 * kq
+	for h := 0; h < 2*np; h++ { // half panels of 8 columns
+		a, bp, w, out, ps, pb := &blk[0], &b[(h/2)*plen+32*(h%2)], &dst[h*plen], &c[8*h], &sa[0], &sb[8*h]
+		switch rows { // rows ≤ MR = 6
+		case 1:
+			gemmS8AVX2PFx1(a, bp, kq, w, out, ldc, ps, pb)
+		case 2:
+			gemmS8AVX2PFx2(a, bp, kq, w, out, ldc, ps, pb)
+		case 3:
+			gemmS8AVX2PFx3(a, bp, kq, w, out, ldc, ps, pb)
+		case 4:
+			gemmS8AVX2PFx4(a, bp, kq, w, out, ldc, ps, pb)
+		case 5:
+			gemmS8AVX2PFx5(a, bp, kq, w, out, ldc, ps, pb)
+		default:
+			gemmS8AVX2PFx6(a, bp, kq, w, out, ldc, ps, pb)
+		}
+	}
 }
 
 // interleaveS16 writes the first 4·(kq/4) k-quads of rows rows of

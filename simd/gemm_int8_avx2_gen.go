@@ -62,6 +62,74 @@ func wideStep(r, aoff, boff int) {
 	}
 }
 
+// directStep writes one k-quad of r rows from a PackS8B half panel at
+// boff(BX), widened as loaded.
+func directStep(r, aoff, boff int) {
+	p("\tVPMOVSXBW %d(BX), Y12", boff)
+	p("\tVPMOVSXBW %d(BX), Y13", boff+16)
+	for i := 0; i < r; i++ {
+		mac(i, aoff+8*i)
+	}
+}
+
+// prepStep writes one k-quad of r rows from a PackS8B half panel at
+// boff(BX), storing the widened weights at boff(R14) on the way.
+func prepStep(r, aoff, boff int) {
+	p("\tVPMOVSXBW %d(BX), Y12", boff)
+	p("\tVPMOVSXBW %d(BX), Y13", boff+16)
+	p("\tVMOVDQU   Y12, %d(R14)", boff)
+	p("\tVMOVDQU   Y13, %d(R14)", boff+32)
+	for i := 0; i < r; i++ {
+		mac(i, aoff+8*i)
+	}
+}
+
+// kloop writes the k loop over R8 k-quads, two a round (an odd one
+// first), with step(r, aoff, boff) for one k-quad; B and the registers
+// in ptrs advance by 64 bytes a k-quad, A by 8·avx2Rows.
+func kloop(lbl string, r int, step func(r, aoff, boff int), ptrs ...string) {
+	advance := func(n int) {
+		p("\tADDQ $%d, SI", n*8*avx2Rows)
+		for _, reg := range ptrs {
+			p("\tADDQ $%d, %s", 64*n, reg)
+		}
+	}
+	p("\tBTQ  $0, R8")
+	p("\tJCC  %seven", lbl)
+	step(r, 0, 0) // odd kq: one k-quad first
+	advance(1)
+	p("")
+	p("%seven:", lbl)
+	p("\tSHRQ $1, R8")
+	p("\tJZ   %sdone", lbl)
+	p("")
+	p("%sloop: // two k-quads a round", lbl)
+	step(r, 0, 0)
+	step(r, 8*avx2Rows, 64)
+	advance(2)
+	p("\tDECQ R8")
+	p("\tJNZ  %sloop", lbl)
+	p("")
+	p("%sdone:", lbl)
+}
+
+// storeF32 writes the float32 epilogue of r rows at R12 (row stride R9):
+// float32(acc)·sb[j] with sb at R11, then ·sa[i] with sa at DX, each
+// product rounded (as DequantS32).
+func storeF32(r int) {
+	for i := 0; i < r; i++ {
+		reduce(i)
+		p("\tVCVTDQ2PS    Y%d, Y%d", 2*i, 2*i)
+		p("\tVMULPS       (R11), Y%d, Y%d", 2*i, 2*i)
+		p("\tVBROADCASTSS %d(DX), Y15", 4*i)
+		p("\tVMULPS       Y15, Y%d, Y%d", 2*i, 2*i)
+		p("\tVMOVUPS      Y%d, (R12)", 2*i)
+		if i < r-1 {
+			p("\tADDQ         R9, R12")
+		}
+	}
+}
+
 func zero(r int) {
 	for i := 0; i < 2*r; i++ {
 		p("\tVPXOR Y%d, Y%d, Y%d", i, i, i)
@@ -90,18 +158,7 @@ func direct(r int) {
 	p("\tMOVQ ldacc+32(FP), R9")
 	p("\tSHLQ $2, R9")
 	zero(r)
-	p("")
-	p("d%dloop:", r)
-	p("\tVPMOVSXBW (BX), Y12")
-	p("\tVPMOVSXBW 16(BX), Y13")
-	for i := 0; i < r; i++ {
-		mac(i, 8*i)
-	}
-	p("\tADDQ $%d, SI", 8*avx2Rows)
-	p("\tADDQ $64, BX")
-	p("\tDECQ R8")
-	p("\tJNZ  d%dloop", r)
-	p("")
+	kloop(fmt.Sprintf("x%d", r), r, directStep, "BX")
 	for i := 0; i < r; i++ {
 		reduce(i)
 		p("\tVMOVDQU Y%d, (DI)", 2*i)
@@ -145,40 +202,17 @@ func wide(r int, f32 bool) {
 	p("\tMOVQ R13, SI")
 	p("\tMOVQ R10, R8")
 	zero(r)
-	p("\tBTQ  $0, R8")
-	p("\tJCC  %seven", lbl)
-	wideStep(r, 0, 0) // odd kq: one k-quad first
-	p("\tADDQ $%d, SI", 8*avx2Rows)
-	p("\tADDQ $64, BX")
-	p("")
-	p("%seven:", lbl)
-	p("\tSHRQ $1, R8")
-	p("\tJZ   %sdone", lbl)
-	p("")
-	p("%sloop: // two k-quads a round", lbl)
-	wideStep(r, 0, 0)
-	wideStep(r, 8*avx2Rows, 64)
-	p("\tADDQ $%d, SI", 16*avx2Rows)
-	p("\tADDQ $128, BX")
-	p("\tDECQ R8")
-	p("\tJNZ  %sloop", lbl)
-	p("")
-	p("%sdone:", lbl)
+	kloop(lbl, r, wideStep, "BX")
 	p("\tMOVQ DI, R12")
-	for i := 0; i < r; i++ {
-		reduce(i)
-		if f32 {
-			// float32(acc)·sb[j], then ·sa[i], each rounded (DequantS32)
-			p("\tVCVTDQ2PS    Y%d, Y%d", 2*i, 2*i)
-			p("\tVMULPS       (R11), Y%d, Y%d", 2*i, 2*i)
-			p("\tVBROADCASTSS %d(DX), Y15", 4*i)
-			p("\tVMULPS       Y15, Y%d, Y%d", 2*i, 2*i)
-			p("\tVMOVUPS      Y%d, (R12)", 2*i)
-		} else {
+	if f32 {
+		storeF32(r)
+	} else {
+		for i := 0; i < r; i++ {
+			reduce(i)
 			p("\tVMOVDQU Y%d, (R12)", 2*i)
-		}
-		if i < r-1 {
-			p("\tADDQ    R9, R12")
+			if i < r-1 {
+				p("\tADDQ    R9, R12")
+			}
 		}
 	}
 	p("\tADDQ $32, DI")
@@ -187,6 +221,34 @@ func wide(r int, f32 bool) {
 	}
 	p("\tDECQ CX")
 	p("\tJNZ  %shalf", lbl)
+	p("\tVZEROUPPER")
+	p("\tRET")
+}
+
+// prepKernel writes gemmS8AVX2PFx<r>(a, b *int8, kq int, w *int8,
+// c *float32, ldc int, sa, sb *float32): r rows × one PackS8B half panel
+// at b with the float32 epilogue, like gemmS8AVX2WFx<r>, that also
+// writes the half panel widened to w (the layout of prepS8BWideAVX2).
+// The first A block of a tile runs it, so B is widened while the
+// multiplies run instead of in a pass of its own.
+func prepKernel(r int) {
+	name := fmt.Sprintf("gemmS8AVX2PFx%d", r)
+	lbl := name[len("gemmS8AVX2"):]
+	p("")
+	p("// func %s(a *int8, b *int8, kq int, w *int8, c *float32, ldc int, sa *float32, sb *float32)", name)
+	p("TEXT ·%s(SB), NOSPLIT, $0-64", name)
+	p("\tMOVQ a+0(FP), SI")
+	p("\tMOVQ b+8(FP), BX")
+	p("\tMOVQ kq+16(FP), R8")
+	p("\tMOVQ w+24(FP), R14")
+	p("\tMOVQ c+32(FP), R12")
+	p("\tMOVQ ldc+40(FP), R9")
+	p("\tSHLQ $2, R9")
+	p("\tMOVQ sa+48(FP), DX")
+	p("\tMOVQ sb+56(FP), R11")
+	zero(r)
+	kloop(lbl, r, prepStep, "BX", "R14")
+	storeF32(r)
 	p("\tVZEROUPPER")
 	p("\tRET")
 }
@@ -340,6 +402,9 @@ func main() {
 	}
 	for r := avx2Rows; r >= 1; r-- {
 		wide(r, true)
+	}
+	for r := avx2Rows; r >= 1; r-- {
+		prepKernel(r)
 	}
 	prep()
 	interleave()

@@ -24,14 +24,15 @@ const s8Guard = -0x5a5a5a5a
 
 // runBlock packs a (rows×k, values in [-127,127]) and b (n×k), runs
 // GemmS8.Block over all panels into a guarded acc and checks it against the
-// reference, then BlockF32 against the reference's float32 epilogue.
+// reference, then BlockF32 and BlockF32Prep against the reference's
+// float32 epilogue.
 func runBlock(t *testing.T, g GemmS8, a []int8, lda int, b []int8, ldb int, rows, n, k int) {
 	t.Helper()
 	np := S8Panels(n)
 	plen := S8PanelLen(k)
-	pb := make([]int8, np*plen+7)[3:] // misaligned
-	PackS8B(pb, b, ldb, n, k)
-	pb = g.PrepB(make([]int8, g.PrepBLen(np, k)+1)[1:], pb, np, k)
+	packed := make([]int8, np*plen+7)[3:] // misaligned
+	PackS8B(packed, b, ldb, n, k)
+	pb := g.PrepB(make([]int8, g.PrepBLen(np, k)+1)[1:], packed, np, k)
 	blk := make([]int8, g.ABlockLen(k)+5)[5:]
 	corr := make([]int32, g.MR())
 	g.packAS8(blk, corr, a, lda, rows, k)
@@ -73,26 +74,47 @@ func runBlock(t *testing.T, g GemmS8, a []int8, lda int, b []int8, ldb int, rows
 	}
 	const guard = float32(-12345.5)
 	c := make([]float32, ldacc*(rows+1)+8)
+	checkF32 := func(what string) {
+		t.Helper()
+		for i := -4; i < len(c)-4; i++ {
+			r, j := i/ldacc, i%ldacc
+			v := c[4+i]
+			switch {
+			case i >= 0 && r < rows && j < 16*np:
+				var s int32
+				if j < n {
+					s = want[r*n+j]
+				}
+				if w := float32(s) * sb[j] * sa[r]; v != w {
+					t.Fatalf("%s rows=%d n=%d k=%d: %s c[%d][%d] = %g, want %g", g.Name(), rows, n, k, what, r, j, v, w)
+				}
+			default:
+				if v != guard {
+					t.Fatalf("%s rows=%d n=%d k=%d: %s guard at %d overwritten", g.Name(), rows, n, k, what, i)
+				}
+			}
+		}
+	}
 	for i := range c {
 		c[i] = guard
 	}
 	g.BlockF32(rows, np, k, blk, sa, corr, pb, sb, c[4:], ldacc)
-	for i := -4; i < len(c)-4; i++ {
-		r, j := i/ldacc, i%ldacc
-		v := c[4+i]
-		switch {
-		case i >= 0 && r < rows && j < 16*np:
-			var s int32
-			if j < n {
-				s = want[r*n+j]
-			}
-			if w := float32(s) * sb[j] * sa[r]; v != w {
-				t.Fatalf("%s rows=%d n=%d k=%d: BlockF32 c[%d][%d] = %g, want %g", g.Name(), rows, n, k, r, j, v, w)
-			}
-		default:
-			if v != guard {
-				t.Fatalf("%s rows=%d n=%d k=%d: BlockF32 guard at %d overwritten", g.Name(), rows, n, k, i)
-			}
+	checkF32("BlockF32")
+
+	// BlockF32Prep from the packed panels: the same values, and the
+	// same prepared copy as PrepB.
+	for i := range c {
+		c[i] = guard
+	}
+	dst := make([]int8, g.PrepBLen(np, k)+3)[3:]
+	got := g.BlockF32Prep(rows, np, k, blk, sa, corr, packed, sb, c[4:], ldacc, dst)
+	checkF32("BlockF32Prep")
+	if len(got) != len(pb) {
+		t.Fatalf("%s rows=%d n=%d k=%d: BlockF32Prep prepared %d bytes, PrepB %d", g.Name(), rows, n, k, len(got), len(pb))
+	}
+	for i := range got {
+		if got[i] != pb[i] {
+			t.Fatalf("%s rows=%d n=%d k=%d: BlockF32Prep prepared byte %d = %d, PrepB %d", g.Name(), rows, n, k, i, got[i], pb[i])
 		}
 	}
 }

@@ -46,10 +46,11 @@ func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int)
 	})
 
 	// Output tiles of about 192 rows × 128 columns. Inside a tile each
-	// pair of B panels is loaded (and prepared for the kernel, PrepB)
-	// once and used by every A block of the tile, which stay in L2
-	// meanwhile. Full pairs are written straight into C, a partial one
-	// through scratch.
+	// pair of B panels is loaded once and used by every A block of the
+	// tile, which stay in L2 meanwhile; the first block's call also
+	// prepares the pair for the kernel (simd.GemmS8.BlockF32Prep) that
+	// the others read. Full pairs are written straight into C, a partial
+	// one through scratch.
 	const colPanels, tileRows = 8, 192
 	rowBlocks := max(1, tileRows/mr)
 	np := simd.S8Panels(n)
@@ -60,21 +61,28 @@ func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int)
 		prep := getS8Prep(g.PrepBLen(2, k))
 		defer s8PrepPool.Put(prep)
 		rt, ct := t/nct, t%nct
+		ib0, ib1 := rt*rowBlocks, min(nb, (rt+1)*rowBlocks)
 		for p := ct * colPanels; p < min(np, (ct+1)*colPanels); p += 2 {
 			j0 := 16 * p
 			cols := min(n-j0, 32)
-			b := g.PrepB(*prep, w.panels[p*plen:(p+2)*plen], 2, k)
-			for ib := rt * rowBlocks; ib < min(nb, (rt+1)*rowBlocks); ib++ {
+			b := w.panels[p*plen : (p+2)*plen]
+			for ib := ib0; ib < ib1; ib++ {
 				r0 := ib * mr
 				rows := min(mr, m-r0)
 				blk, corr, sa := ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], ws.sa[r0:r0+mr]
-				if cols == 32 {
-					g.BlockF32(rows, 2, k, blk, sa, corr, b, w.scales[j0:], c[r0*ldc+j0:], ldc)
-					continue
+				out, ldo := c[r0*ldc+j0:], ldc
+				if cols < 32 {
+					out, ldo = tile[:], 32
 				}
-				g.BlockF32(rows, 2, k, blk, sa, corr, b, w.scales[j0:], tile[:], 32)
-				for r := 0; r < rows; r++ {
-					copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tile[r*32:r*32+cols])
+				if ib == ib0 {
+					b = g.BlockF32Prep(rows, 2, k, blk, sa, corr, b, w.scales[j0:], out, ldo, *prep)
+				} else {
+					g.BlockF32(rows, 2, k, blk, sa, corr, b, w.scales[j0:], out, ldo)
+				}
+				if cols < 32 {
+					for r := 0; r < rows; r++ {
+						copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tile[r*32:r*32+cols])
+					}
 				}
 			}
 		}
