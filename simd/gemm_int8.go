@@ -232,10 +232,14 @@ func (g GemmS8) interleave(blk []int8, codes []int8, rows, kq int) {
 		clear(blk[:g.ABlockLen(4*kq)])
 	}
 	if g.aBytes() == 1 { // 4 bytes a k-quad, stride 4·MR
-		for q := 0; q < kq; q++ {
-			d := blk[4*mr*q:][:4*rows]
-			for r := range rows {
-				*(*uint32)(unsafe.Pointer(&d[4*r])) = *(*uint32)(unsafe.Pointer(&codes[4*(kq*r+q)]))
+		if kq == 0 || rows == 0 {
+			return
+		}
+		_ = blk[4*mr*(kq-1)+4*rows-1]
+		for r := range rows {
+			row := codes[4*kq*r : 4*kq*(r+1)]
+			for q := range kq {
+				*(*uint32)(unsafe.Add(unsafe.Pointer(&blk[0]), 4*(mr*q+r))) = *(*uint32)(unsafe.Pointer(&row[4*q]))
 			}
 		}
 		return
@@ -297,11 +301,18 @@ func (g GemmS8) BlockF32(rows, np, k int, blk []int8, sa []float32, corr []int32
 	if kq > 0 && g.blockF32(rows, np, kq, blk, sa, b, sb, c, ldc) {
 		return
 	}
-	var acc [16 * 32]int32 // MR ≤ 16 rows × 2 panels
-	pl := g.bLen(2, kq)
-	for p := 0; p < np; p += 2 {
-		g.Block(rows, 2, k, blk, corr, b[p/2*pl:], acc[:], 32)
-		DequantS32(rows, 32, acc[:], 32, sa, sb[16*p:], c[16*p:], ldc)
+	// The int32 sums go into c's own memory and are converted in place
+	// (the epilogue reads each element before it writes it).
+	acc := unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(c))), len(c))
+	if kq == 0 {
+		for r := 0; r < rows; r++ {
+			clear(acc[r*ldc : r*ldc+16*np])
+		}
+	} else {
+		g.block(rows, np, kq, blk, corr, b, acc, ldc)
+	}
+	for r := 0; r < rows; r++ {
+		dequantS32Row(c[r*ldc:r*ldc+16*np], acc[r*ldc:r*ldc+16*np], sa[r], sb[:16*np])
 	}
 }
 
@@ -314,7 +325,11 @@ func (g GemmS8) BlockF32(rows, np, k int, blk []int8, sa []float32, corr []int32
 func (g GemmS8) BlockF32Prep(rows, np, k int, blk []int8, sa []float32, corr []int32, b []int8, sb []float32, c []float32, ldc int, dst []int8) []int8 {
 	kq := (k + 3) / 4
 	n := g.PrepBLen(np, k)
-	if n == 0 || kq == 0 || rows == 0 {
+	if n == 0 {
+		g.BlockF32(rows, np, k, blk, sa, corr, b, sb, c, ldc)
+		return b
+	}
+	if kq == 0 || rows == 0 {
 		bp := g.PrepB(dst, b, np, k)
 		g.BlockF32(rows, np, k, blk, sa, corr, bp, sb, c, ldc)
 		return bp

@@ -57,9 +57,12 @@ func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int)
 	plen := simd.S8PanelLen(k)
 	nrt, nct := (nb+rowBlocks-1)/rowBlocks, (np+colPanels-1)/colPanels
 	Parallel(nrt*nct, 0, func(t int) {
-		var tile [16 * 32]float32 // MR ≤ 16 rows × 2 panels
-		prep := getS8Prep(g.PrepBLen(2, k))
-		defer s8PrepPool.Put(prep)
+		var prep []int8 // scratch of prepared B panels, if the kernel has them
+		if size := g.PrepBLen(2, k); size > 0 {
+			sp := getS8Prep(size)
+			defer s8PrepPool.Put(sp)
+			prep = *sp
+		}
 		rt, ct := t/nct, t%nct
 		ib0, ib1 := rt*rowBlocks, min(nb, (rt+1)*rowBlocks)
 		for p := ct * colPanels; p < min(np, (ct+1)*colPanels); p += 2 {
@@ -69,20 +72,22 @@ func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int)
 			for ib := ib0; ib < ib1; ib++ {
 				r0 := ib * mr
 				rows := min(mr, m-r0)
-				blk, corr, sa := ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], ws.sa[r0:r0+mr]
-				out, ldo := c[r0*ldc+j0:], ldc
-				if cols < 32 {
-					out, ldo = tile[:], 32
-				}
-				if ib == ib0 {
-					b = g.BlockF32Prep(rows, 2, k, blk, sa, corr, b, w.scales[j0:], out, ldo, *prep)
-				} else {
-					g.BlockF32(rows, 2, k, blk, sa, corr, b, w.scales[j0:], out, ldo)
-				}
-				if cols < 32 {
-					for r := 0; r < rows; r++ {
-						copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tile[r*32:r*32+cols])
+				blk, corr, sa, sb := ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], ws.sa[r0:r0+mr], w.scales[j0:]
+				block := func(out []float32, ldo int) {
+					if ib == ib0 {
+						b = g.BlockF32Prep(rows, 2, k, blk, sa, corr, b, sb, out, ldo, prep)
+					} else {
+						g.BlockF32(rows, 2, k, blk, sa, corr, b, sb, out, ldo)
 					}
+				}
+				if cols == 32 {
+					block(c[r0*ldc+j0:], ldc)
+					continue
+				}
+				var tile [16 * 32]float32 // MR ≤ 16 rows × 2 panels
+				block(tile[:], 32)
+				for r := 0; r < rows; r++ {
+					copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tile[r*32:r*32+cols])
 				}
 			}
 		}
