@@ -8,9 +8,13 @@
 //     once would not pay);
 //   - gemmS8AVX2Wx<r> and gemmS8AVX2WFx<r> read B already widened by
 //     prepS8BWideAVX2 and run over nh half panels in one call, ending in
-//     int32 sums or in the float32 epilogue c = float32(acc)·sb[j]·sa[r].
+//     int32 sums or in the float32 epilogue c = float32(acc)·sb[j]·sa[r];
+//   - gemmS8AVX2PFx<r> is gemmS8AVX2WFx<r> on PackS8B panels that leaves
+//     the widened copy behind (the first A block of a tile),
 //
-// Run it with go generate.
+// and the helpers that widen B (prepS8BWideAVX2) and interleave A's rows
+// into a block (interleaveS16AVX2, interleave6S16AVX2). Run it with go
+// generate.
 //
 // Each product goes through VPMADDWD on int16 codes: a lane multiplies
 // two int16 pairs and adds them into an int32, 16 multiply-adds an
@@ -20,10 +24,16 @@
 // product are the k0+k1 and k2+k3 sums of column c. They are added
 // pairwise once, at the store (VPHADDD).
 //
-// Per k-quad of r rows × 8 columns the loop issues r broadcasts and two
-// weight loads (load ports), 2r VPMADDWD and 2r VPADDD (vector ALU; on
-// Zen 4 VPMADDWD runs on two of the four pipes, VPADDD on any): 16 MACs
-// per pair of vector instructions.
+// Cost: a k-quad of 6 rows × 8 columns is 192 MACs for 6 broadcasts and
+// 2 weight loads (load ports) and 12 VPMADDWD + 12 VPADDD, 1/8 vector
+// µop a MAC. On Zen 4 VPMADDWD issues on two of the four vector pipes
+// (the two that run FMA) and VPADDD on any, so the floor is 6 cycles, 32
+// MACs a cycle against 16 FMAs for f32; the loop measures 7.5 to 8 as
+// some adds take the multiply pipes. VPMADDUBSW (32 byte products a µop)
+// saturates its int16 pair sums for full-range codes unless one operand
+// is made unsigned as |b| and the other sign-flipped by VPSIGNB, and its
+// int16 sums still need a VPMADDWD by ones and a VPADDD: four µops per
+// 32 MACs, the same count, and slower when measured.
 package main
 
 import (
