@@ -15,7 +15,7 @@ func BenchmarkGemmS8Block(b *testing.B) {
 		restore := SetLevel(l)
 		for _, g := range variants() {
 			for _, f32 := range []bool{false, true} {
-				name := fmt.Sprintf("%s/kind=%d/f32=%v", l, g.kind, f32)
+				name := fmt.Sprintf("%s/%s/f32=%v", l, variantName(g), f32)
 				b.Run(name, func(b *testing.B) {
 					k, np := 2048, 2
 					blk := make([]int8, g.ABlockLen(k))

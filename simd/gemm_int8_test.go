@@ -119,6 +119,15 @@ func runBlock(t *testing.T, g GemmS8, a []int8, lda int, b []int8, ldb int, rows
 	}
 }
 
+// variantName is g's Name, with "-wide" for the variant that reads
+// prepared (widened) B.
+func variantName(g GemmS8) string {
+	if g.PrepBLen(2, 4) > 0 {
+		return g.Name() + "-wide"
+	}
+	return g.Name()
+}
+
 // variants returns the int8 kernels of the current level: NewGemmS8 and
 // its variant for many rows (ForRows), if that differs.
 func variants() []GemmS8 {
@@ -141,7 +150,7 @@ func TestGemmS8Block(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	forEachLevel(t, func(t *testing.T) {
 		for _, g := range variants() {
-			t.Logf("kernel %s (%d), MR %d", g.Name(), g.kind, g.MR())
+			t.Logf("kernel %s, MR %d", variantName(g), g.MR())
 			for rows := 0; rows <= g.MR(); rows++ {
 				for _, n := range []int{1, 15, 16, 17, 31, 32, 33, 48, 64} {
 					for _, k := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 131} {
