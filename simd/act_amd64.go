@@ -48,7 +48,7 @@ func softmax(x []float32, scale float32) {
 		s = expScaleSumAVX2(x[:n], m, scale)
 	}
 	for i := n; i < len(x); i++ {
-		e := actExpGeneric((x[i] - m) * scale)
+		e := expGeneric((x[i] - m) * scale)
 		x[i] = e
 		s += e
 	}

@@ -2,44 +2,51 @@ package simd
 
 import "math"
 
-// Constants of expGeneric (Cephes' expf), also in exp_amd64.s.
-const (
-	expHi    = 88.3762626647949  // above: +Inf (keeps 2^n normal)
-	expLo    = -87.3365447505531 // below: 0 (no subnormal results)
-	expLog2e = 1.44269504088896341
-	expLn2Hi = 0.693359375 // ln 2 split so that n·expLn2Hi is exact
-	expLn2Lo = -2.12194440e-4
-	expRound = 12582912 // 1.5·2²³: adding it rounds to an integer
-)
+// fmaF32 returns a·b + c rounded to float32 as a fused multiply-add does:
+// the product of two float32 is exact in float64, so only the sum is
+// rounded, to float64 and then to float32 (very rarely an ulp off a true
+// FMA, when the float64 sum falls exactly between two float32). Go may
+// fuse the float64 expression; with an exact product that changes nothing,
+// so every architecture gives the same bits.
+func fmaF32(a, b, c float32) float32 {
+	return float32(float64(a)*float64(b) + float64(c))
+}
 
-// expGeneric returns e^x in float32 within about 2 ulp: x = n·ln2 + r with
-// |r| <= ln2/2, e^r by Cephes' degree-6 polynomial, times 2^n. Results
-// below e^-87.34 are 0, above e^88.38 +Inf; NaN gives NaN. Every product
-// is rounded before it is added (no fused multiply-add), so all
-// architectures give the same bits.
+// expGeneric is the reference exponential (see exp.go): the same n and
+// polynomial as the vector kernels, with r = x − n·ln2, the polynomial
+// (Estrin's scheme, a shorter chain than Horner's) and e·2ⁿ in float64 and
+// one rounding to float32 at the end, so that it is at least as accurate as
+// they are (they round each step to float32). The limits are tested
+// first: at or below expUnder the clamped computation gives 0 and at or
+// above expOver +Inf, and in between it clamps nothing. Every product is
+// converted before it is added, so Go fuses nothing and all architectures
+// give the same bits.
 func expGeneric(x float32) float32 {
-	if !(x > expLo) {
+	if !(x > expUnder) {
 		if x != x {
 			return x
 		}
 		return 0
 	}
-	if x > expHi {
+	if x >= expOver {
 		return float32(math.Inf(1))
 	}
+	const (
+		p0, p1, p2 = float64(float32(expP0)), float64(float32(expP1)), float64(float32(expP2))
+		p3, p4, p5 = float64(float32(expP3)), float64(float32(expP4)), float64(float32(expP5))
+	)
 	n := float32(float32(x*expLog2e)+expRound) - expRound
-	r := float32(x-float32(n*expLn2Hi)) - float32(n*expLn2Lo)
-	p := float32(1.9875691500e-4)
-	p = float32(p*r) + 1.3981999507e-3
-	p = float32(p*r) + 8.3334519073e-3
-	p = float32(p*r) + 4.1665795894e-2
-	p = float32(p*r) + 1.6666665459e-1
-	p = float32(p*r) + 5.0000001201e-1
-	y := float32(float32(float32(p*r)*r)+r) + 1
-	return y * math.Float32frombits(uint32(int32(n)+127)<<23)
+	r := float64(x) - float64(float64(n)*math.Ln2)
+	r2 := float64(r * r)
+	a := float64(p0*r) + p1
+	b := float64(p2*r) + p3
+	c := float64(p4*r) + p5
+	p := float64(float64(float64(a*r2)+b)*r2) + c
+	e := float64(float64(p*r2)+r) + 1 // 1 + r + r²·p
+	return float32(e * float64(math.Float32frombits(uint32(int32(n)+127)<<23)))
 }
 
-// expSumGeneric is the reference ExpSum, from element i0 on, adding to s.
+// expSumGeneric is the reference ExpSum, adding to s.
 func expSumGeneric(x []float32, m, s float32) float32 {
 	for i, v := range x {
 		e := expGeneric(v - m)

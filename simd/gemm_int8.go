@@ -24,6 +24,12 @@ import (
 //     kernels are exact for -128 too. The AVX2 kernel reads the codes
 //     widened to little-endian int16 (8 bytes a row and k-quad, at
 //     8·MR·q+8r).
+//   - Prepared B (PrepB): what a kernel reads instead of the PackS8B
+//     panels, made once and used by every A block of a tile. Only the
+//     AVX2 kernel for many rows (ForRows) has one: each panel split into
+//     two half panels of 8 columns, one after the other, the codes
+//     widened to int16; half h, k-quad q, column j (< 8), t: int16 at
+//     byte 2·(32·(kq·h+q)+4j+t) = B[8h+j][4q+t].
 //
 // Reference for one block (GemmS8.Block):
 //
@@ -74,7 +80,8 @@ type s8Kind uint8
 
 const (
 	s8Generic s8Kind = iota
-	s8AVX2           // VPMADDWD on int16-widened codes
+	s8AVX2           // VPMADDWD on int16-widened codes, B widened as loaded
+	s8AVX2W          // the same on B widened once by PrepB
 	s8VNNI           // AVX-512 VPDPBUSD on zmm
 	s8SDOT           // NEON SDOT by element
 )
@@ -96,7 +103,7 @@ func (g GemmS8) MR() int { return g.mr }
 // Name names the kernel: "generic", "avx2", "avx512-vnni" or "neon-sdot".
 func (g GemmS8) Name() string {
 	switch g.kind {
-	case s8AVX2:
+	case s8AVX2, s8AVX2W:
 		return "avx2"
 	case s8VNNI:
 		return "avx512-vnni"
@@ -111,10 +118,62 @@ func (g GemmS8) ABlockLen(k int) int { return 4 * g.aBytes() * g.mr * ((k + 3) /
 
 // aBytes is the size of one A code in the block.
 func (g GemmS8) aBytes() int {
-	if g.kind == s8AVX2 {
+	if g.kind == s8AVX2 || g.kind == s8AVX2W {
 		return 2
 	}
 	return 1
+}
+
+// ForRows returns the variant of g for a GEMM of m rows, with the same MR
+// and A layout. The AVX2 kernel widens B to int16 as it loads it; with
+// more than one A block to a tile it pays to widen B once (PrepB) and
+// read it with a kernel that has no widening left in its loop.
+func (g GemmS8) ForRows(m int) GemmS8 {
+	if g.kind == s8AVX2 && m > g.mr {
+		g.kind = s8AVX2W
+	}
+	return g
+}
+
+// PrepBLen returns the length of the scratch PrepB needs for np panels of
+// k inputs: 0 when the kernel reads PackS8B panels as they are.
+func (g GemmS8) PrepBLen(np, k int) int {
+	if g.kind != s8AVX2W || np <= 0 {
+		return 0
+	}
+	return 2*np*S8PanelLen(k) + 63 // int16 codes, aligned to 64 bytes in dst
+}
+
+// PrepB returns np panels of a packed B (PackS8B with the same k) in the
+// layout the kernel reads, to pass to Block and BlockF32: b itself, or the
+// start of dst (at least PrepBLen(np, k) bytes) holding the prepared copy.
+func (g GemmS8) PrepB(dst, b []int8, np, k int) []int8 {
+	n := g.PrepBLen(np, k)
+	if n == 0 {
+		return b
+	}
+	if len(dst) < n || len(b) < np*S8PanelLen(k) {
+		panic("simd: GemmS8.PrepB: bad sizes")
+	}
+	dst = alignPrep(dst, n)
+	if kq := (k + 3) / 4; kq > 0 {
+		g.prepB(dst, b, np, kq)
+	}
+	return dst
+}
+
+// alignPrep returns the n-63 bytes of dst that start at a multiple of 64.
+func alignPrep(dst []int8, n int) []int8 {
+	off := int(-uintptr(unsafe.Pointer(unsafe.SliceData(dst))) & 63)
+	return dst[off : off+n-63]
+}
+
+// bLen is the length of np panels of k-quads in the layout g reads.
+func (g GemmS8) bLen(np, kq int) int {
+	if g.kind == s8AVX2W {
+		return 2 * 64 * np * kq
+	}
+	return 64 * np * kq
 }
 
 // rowPool holds scratch rows for PackA.
@@ -131,81 +190,122 @@ func (g GemmS8) PackA(blk []int8, sa []float32, corr []int32, x []float32, ldx, 
 		(rows > 0 && len(x) < (rows-1)*ldx+k) {
 		panic("simd: GemmS8.PackA: bad sizes")
 	}
-	blk = blk[:g.ABlockLen(k)]
-	if rows < mr {
-		clear(blk)
-		clear(corr[rows:mr])
+	if g.aBytes() == 1 && k > 0 && quantPackFused(k) {
+		g.packAFused(blk, sa, corr, x, ldx, rows, k)
+		return
 	}
 	rp := rowPool.Get().(*[]int8)
-	if cap(*rp) < 4*kq {
-		*rp = make([]int8, 4*kq)
+	if cap(*rp) < rows*4*kq {
+		*rp = make([]int8, rows*4*kq)
 	}
-	row := (*rp)[:4*kq]
-	clear(row[k:])
+	codes := (*rp)[:rows*4*kq]
 	for r := 0; r < rows; r++ {
-		if g.aBytes() == 1 && k%16 == 0 { // fused: quantize into the block
-			xr := x[r*ldx : r*ldx+k]
-			if amax := absMaxF32(xr); amax > 0 && !math.IsInf(float64(127/amax), 0) &&
-				quantPackRow(blk, corr, r, mr, xr, 127/amax, k) {
-				sa[r] = amax / 127
-				corr[r] *= -128
-				continue
-			}
-		}
+		row := codes[r*4*kq : (r+1)*4*kq]
+		clear(row[k:])
 		s, sum := quantizeS8Sum(row[:k], x[r*ldx:r*ldx+k])
 		sa[r] = s
 		corr[r] = -128 * sum // VNNI biases B by +128: Σ(b+128)·a - 128·Σa
-		g.scatter(blk, row, r)
 	}
+	clear(corr[rows:mr])
+	g.interleave(blk, codes, rows, kq)
 	rowPool.Put(rp)
+}
+
+// packAFused is PackA for byte blocks where quantPackFused(k) holds: each
+// row is quantized straight into its place in the block in one pass. Rows
+// the fused kernel does not take (zero, NaN or so small that 127/max
+// overflows) go through quantizeS8Sum like PackA's other path.
+func (g GemmS8) packAFused(blk []int8, sa []float32, corr []int32, x []float32, ldx, rows, k int) {
+	mr := g.mr
+	if rows < mr {
+		clear(blk[:g.ABlockLen(k)])
+	}
+	clear(corr[rows:mr])
+	for r := 0; r < rows; r++ {
+		xr := x[r*ldx : r*ldx+k]
+		if amax := absMaxF32(xr); amax > 0 && !math.IsInf(float64(127/amax), 0) {
+			quantPackRow(blk, corr, r, mr, xr, 127/amax, k)
+			sa[r] = amax / 127
+			corr[r] *= -128
+			continue
+		}
+		rp := rowPool.Get().(*[]int8)
+		if cap(*rp) < k {
+			*rp = make([]int8, k)
+		}
+		row := (*rp)[:k]
+		s, sum := quantizeS8Sum(row, xr)
+		sa[r], corr[r] = s, -128*sum
+		for q := range k / 4 {
+			*(*uint32)(unsafe.Pointer(&blk[4*(mr*q+r)])) = *(*uint32)(unsafe.Pointer(&row[4*q]))
+		}
+		rowPool.Put(rp)
+	}
 }
 
 // packAS8 packs rows of already quantized codes (each in [-127, 127]) like
 // PackA; tests use it to drive the kernels with chosen values.
 func (g GemmS8) packAS8(blk []int8, corr []int32, a []int8, lda, rows, k int) {
 	mr, kq := g.mr, (k+3)/4
-	blk = blk[:g.ABlockLen(k)]
-	clear(blk)
-	clear(corr[:mr])
-	row := make([]int8, 4*kq)
+	codes := make([]int8, rows*4*kq)
 	for r := 0; r < rows; r++ {
 		var sum int32
 		for _, v := range a[r*lda : r*lda+k] {
 			sum += int32(v)
 		}
-		copy(row, a[r*lda:r*lda+k])
-		g.scatter(blk, row, r)
+		copy(codes[r*4*kq:], a[r*lda:r*lda+k])
 		corr[r] = -128 * sum
 	}
+	clear(corr[rows:mr])
+	g.interleave(blk, codes, rows, kq)
 }
 
-// scatter writes the k-quads of row r (len(row) = 4·kq, zero-padded) into
-// the A block.
-func (g GemmS8) scatter(blk []int8, row []int8, r int) {
+// interleave writes rows rows of codes (row r at codes[4·kq·r:], zero
+// padded to kq k-quads) into the A block, k-quad by k-quad, and zeros the
+// padding rows.
+func (g GemmS8) interleave(blk []int8, codes []int8, rows, kq int) {
 	mr := g.mr
+	if rows < mr {
+		clear(blk[:g.ABlockLen(4*kq)])
+	}
 	if g.aBytes() == 1 { // 4 bytes a k-quad, stride 4·MR
-		for q := 0; q < len(row)/4; q++ {
-			*(*uint32)(unsafe.Pointer(&blk[4*(mr*q+r)])) = *(*uint32)(unsafe.Pointer(&row[4*q]))
+		if kq == 0 || rows == 0 {
+			return
+		}
+		_ = blk[4*mr*(kq-1)+4*rows-1]
+		for r := range rows {
+			row := codes[4*kq*r : 4*kq*(r+1)]
+			for q := range kq {
+				*(*uint32)(unsafe.Add(unsafe.Pointer(&blk[0]), 4*(mr*q+r))) = *(*uint32)(unsafe.Pointer(&row[4*q]))
+			}
 		}
 		return
 	}
-	for q := 0; q < len(row)/4; q++ { // 4 int16 a k-quad, stride 8·MR
-		d := blk[8*(mr*q+r):][:8]
-		for t := 0; t < 4; t++ {
-			v := int16(row[4*q+t])
-			d[2*t], d[2*t+1] = int8(v), int8(v>>8)
+	// 4 int16 a k-quad, stride 8·MR; the assembly writes the first q0
+	for q := g.interleaveS16(blk, codes, rows, kq); q < kq; q++ {
+		d := blk[8*mr*q:][:8*rows] // little-endian: only amd64 has int16 blocks
+		for r := range rows {
+			*(*uint64)(unsafe.Pointer(&d[8*r])) = widenS8x4(*(*uint32)(unsafe.Pointer(&codes[4*(kq*r+q)])))
 		}
 	}
+}
+
+// widenS8x4 sign-extends the four bytes of x to four int16 lanes.
+func widenS8x4(x uint32) uint64 {
+	v := uint64(x)
+	v = (v | v<<16) & 0x0000ffff0000ffff
+	v = (v | v<<8) & 0x00ff00ff00ff00ff
+	return v | (v&0x0080008000800080)>>7*0xff00 // 0xff in the high byte of each negative lane
 }
 
 // Block computes the int32 tile acc[r*ldacc+j] = Σ_k A[r][k]·B[j][k] for
 // r < rows (≤ MR) and j < 16·np from an A block (PackA) and np panels
-// (np even) of a packed B starting at b (PackS8B with the same k).
+// (np even) of a packed B starting at b (PackS8B with the same k, through
+// PrepB).
 func (g GemmS8) Block(rows, np, k int, blk []int8, corr []int32, b []int8, acc []int32, ldacc int) {
 	kq := (k + 3) / 4
-	plen := 64 * kq
 	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < g.ABlockLen(k) ||
-		len(corr) < g.mr || len(b) < np*plen || ldacc < 16*np ||
+		len(corr) < g.mr || len(b) < g.bLen(np, kq) || ldacc < 16*np ||
 		(rows > 0 && len(acc) < (rows-1)*ldacc+16*np) {
 		panic("simd: GemmS8.Block: bad sizes")
 	}
@@ -219,6 +319,66 @@ func (g GemmS8) Block(rows, np, k int, blk []int8, corr []int32, b []int8, acc [
 		return
 	}
 	g.block(rows, np, kq, blk, corr, b, acc, ldacc)
+}
+
+// BlockF32 is Block followed by DequantS32: it writes
+// c[r*ldc+j] = float32(acc[r][j]) · sb[j] · sa[r] for r < rows and
+// j < 16·np, rounded left to right, without an int32 tile in memory where
+// the kernel has the epilogue built in.
+func (g GemmS8) BlockF32(rows, np, k int, blk []int8, sa []float32, corr []int32, b []int8, sb []float32, c []float32, ldc int) {
+	kq := (k + 3) / 4
+	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < g.ABlockLen(k) || len(sa) < rows ||
+		len(corr) < g.mr || len(b) < g.bLen(np, kq) || len(sb) < 16*np || ldc < 16*np ||
+		(rows > 0 && len(c) < (rows-1)*ldc+16*np) {
+		panic("simd: GemmS8.BlockF32: bad sizes")
+	}
+	if rows == 0 || np == 0 {
+		return
+	}
+	if kq > 0 && g.blockF32(rows, np, kq, blk, sa, b, sb, c, ldc) {
+		return
+	}
+	// The int32 sums go into c's own memory and are converted in place
+	// (the epilogue reads each element before it writes it).
+	acc := unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(c))), len(c))
+	if kq == 0 {
+		for r := 0; r < rows; r++ {
+			clear(acc[r*ldc : r*ldc+16*np])
+		}
+	} else {
+		g.block(rows, np, kq, blk, corr, b, acc, ldc)
+	}
+	for r := 0; r < rows; r++ {
+		dequantS32Row(c[r*ldc:r*ldc+16*np], acc[r*ldc:r*ldc+16*np], sa[r], sb[:16*np])
+	}
+}
+
+// BlockF32Prep is BlockF32 for the first A block to use np panels of a
+// packed B: b holds the PackS8B panels themselves, and the call leaves
+// them prepared in dst on the way, returning what PrepB(dst, b, np, k)
+// would, for the next blocks' BlockF32. The AVX2 kernel for many rows
+// widens B while it multiplies, which hides B's trip from memory behind
+// the arithmetic; other kernels run PrepB, then BlockF32.
+func (g GemmS8) BlockF32Prep(rows, np, k int, blk []int8, sa []float32, corr []int32, b []int8, sb []float32, c []float32, ldc int, dst []int8) []int8 {
+	kq := (k + 3) / 4
+	n := g.PrepBLen(np, k)
+	if n == 0 {
+		g.BlockF32(rows, np, k, blk, sa, corr, b, sb, c, ldc)
+		return b
+	}
+	if kq == 0 || rows == 0 {
+		bp := g.PrepB(dst, b, np, k)
+		g.BlockF32(rows, np, k, blk, sa, corr, bp, sb, c, ldc)
+		return bp
+	}
+	if rows < 0 || rows > g.mr || np < 0 || np%2 != 0 || len(blk) < g.ABlockLen(k) || len(sa) < rows ||
+		len(corr) < g.mr || len(b) < np*S8PanelLen(k) || len(sb) < 16*np || ldc < 16*np ||
+		len(c) < (rows-1)*ldc+16*np || len(dst) < n {
+		panic("simd: GemmS8.BlockF32Prep: bad sizes")
+	}
+	dst = alignPrep(dst, n)
+	g.blockF32Prep(rows, np, kq, blk, sa, b, sb, c, ldc, dst)
+	return dst
 }
 
 // DequantS32 writes c[r*ldc+j] = float32(acc[r*ldacc+j]) · sb[j] · sa[r]

@@ -2,9 +2,10 @@
 
 #include "textflag.h"
 
-// The int8 GEMM micro-kernels. All macros come first, then the kernels:
-// go vet's frame check would read a macro body that follows a TEXT as
-// part of that function.
+// The AVX-512 VNNI int8 GEMM micro-kernels and the float32 epilogue (the
+// AVX2 kernels are generated into gemm_int8_avx2_amd64.s). All macros come
+// first, then the kernels: go vet's frame check would read a macro body
+// that follows a TEXT as part of that function.
 
 // ---------------------------------------------------------------------------
 // AVX-512 VNNI: R rows × 32 columns (two 16-column panels) per call.
@@ -58,58 +59,6 @@
 	VMOVDQU32 acc0, (DI); \
 	VMOVDQU32 acc1, 64(DI); \
 	ADDQ      R9, DI
-
-// ---------------------------------------------------------------------------
-// AVX2: R rows × 8 columns (half a panel) per call.
-//
-// Without VNNI the byte products go through VPMADDWD on int16 values,
-// which is exact for every input (a pair sum is at most 2·128·128 = 32768,
-// far inside int32) and, on current cores, runs at the rate of
-// VPMADDUBSW while needing no sign fix-up or second multiply. PackA
-// stores A widened to int16; the weights are sign-extended from the int8
-// panel as they are loaded (VPMOVSXBW, 4 columns × 4 k per 16 bytes, on
-// the shuffle ports) and reused by every row. Each int32 lane then holds
-// half a k-quad of one column: lanes (2c, 2c+1) of an accumulator are the
-// k0+k1 and k2+k3 sums of column c, added pairwise at the store.
-//
-// Registers: SI A block at the first row (48 bytes a k-quad), BX the half
-// panel (64 bytes a k-quad), R8 k-quads left, DI acc, R9 acc row bytes,
-// Y12/Y13 widened weights of columns 0-3 and 4-7, Y14 a row's k-quad
-// broadcast (a0 a1 a2 a3 as int16, four times), Y15 products,
-// Y0..Y11 accumulators (row r in Y(2r), Y(2r+1)).
-// ---------------------------------------------------------------------------
-
-#define AVX2_ARGS \
-	MOVQ a+0(FP), SI; \
-	MOVQ b+8(FP), BX; \
-	MOVQ kq+16(FP), R8; \
-	MOVQ acc+24(FP), DI; \
-	MOVQ ldacc+32(FP), R9; \
-	SHLQ $2, R9
-
-#define AVX2_LOADW \
-	VPMOVSXBW (BX), Y12; \
-	VPMOVSXBW 16(BX), Y13
-
-#define AVX2_MAC(off, acc0, acc1) \
-	VPBROADCASTQ off(SI), Y14; \
-	VPMADDWD     Y12, Y14, Y15; \
-	VPADDD       Y15, acc0, acc0; \
-	VPMADDWD     Y13, Y14, Y15; \
-	VPADDD       Y15, acc1, acc1
-
-#define AVX2_NEXT \
-	ADDQ $48, SI; \
-	ADDQ $64, BX; \
-	DECQ R8
-
-// add lane pairs: [x0+x1 x2+x3 y0+y1 y2+y3 | x4+x5 ...] = columns 0 1 4 5 | 2 3 6 7,
-// then put the 64-bit halves in column order
-#define AVX2_STORE(acc0, acc1) \
-	VPHADDD acc1, acc0, acc0; \
-	VPERMQ  $0xd8, acc0, acc0; \
-	VMOVDQU acc0, (DI); \
-	ADDQ    R9, DI
 
 // ---------------------------------------------------------------------------
 // VNNI kernels
@@ -321,110 +270,6 @@ done1:
 	VPADDD Z4, Z0, Z0
 	VPADDD Z5, Z1, Z1
 	VNNI_STORE(Z0, Z1)
-	VZEROUPPER
-	RET
-
-// ---------------------------------------------------------------------------
-// AVX2 kernels
-// ---------------------------------------------------------------------------
-
-// func gemmS8AVX2x6(a *int8, b *int8, kq int, acc *int32, ldacc int)
-TEXT ·gemmS8AVX2x6(SB), NOSPLIT, $0-40
-	AVX2_ARGS
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-	VPXOR Y8, Y8, Y8
-	VPXOR Y9, Y9, Y9
-	VPXOR Y10, Y10, Y10
-	VPXOR Y11, Y11, Y11
-
-avx2loop6:
-	AVX2_LOADW
-	AVX2_MAC(0, Y0, Y1)
-	AVX2_MAC(8, Y2, Y3)
-	AVX2_MAC(16, Y4, Y5)
-	AVX2_MAC(24, Y6, Y7)
-	AVX2_MAC(32, Y8, Y9)
-	AVX2_MAC(40, Y10, Y11)
-	AVX2_NEXT
-	JNZ avx2loop6
-
-	AVX2_STORE(Y0, Y1)
-	AVX2_STORE(Y2, Y3)
-	AVX2_STORE(Y4, Y5)
-	AVX2_STORE(Y6, Y7)
-	AVX2_STORE(Y8, Y9)
-	AVX2_STORE(Y10, Y11)
-	VZEROUPPER
-	RET
-
-// func gemmS8AVX2x4(a *int8, b *int8, kq int, acc *int32, ldacc int)
-TEXT ·gemmS8AVX2x4(SB), NOSPLIT, $0-40
-	AVX2_ARGS
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-
-avx2loop4:
-	AVX2_LOADW
-	AVX2_MAC(0, Y0, Y1)
-	AVX2_MAC(8, Y2, Y3)
-	AVX2_MAC(16, Y4, Y5)
-	AVX2_MAC(24, Y6, Y7)
-	AVX2_NEXT
-	JNZ avx2loop4
-
-	AVX2_STORE(Y0, Y1)
-	AVX2_STORE(Y2, Y3)
-	AVX2_STORE(Y4, Y5)
-	AVX2_STORE(Y6, Y7)
-	VZEROUPPER
-	RET
-
-// func gemmS8AVX2x2(a *int8, b *int8, kq int, acc *int32, ldacc int)
-TEXT ·gemmS8AVX2x2(SB), NOSPLIT, $0-40
-	AVX2_ARGS
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-
-avx2loop2:
-	AVX2_LOADW
-	AVX2_MAC(0, Y0, Y1)
-	AVX2_MAC(8, Y2, Y3)
-	AVX2_NEXT
-	JNZ avx2loop2
-
-	AVX2_STORE(Y0, Y1)
-	AVX2_STORE(Y2, Y3)
-	VZEROUPPER
-	RET
-
-// func gemmS8AVX2x1(a *int8, b *int8, kq int, acc *int32, ldacc int)
-TEXT ·gemmS8AVX2x1(SB), NOSPLIT, $0-40
-	AVX2_ARGS
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-
-avx2loop1:
-	AVX2_LOADW
-	AVX2_MAC(0, Y0, Y1)
-	AVX2_NEXT
-	JNZ avx2loop1
-
-	AVX2_STORE(Y0, Y1)
 	VZEROUPPER
 	RET
 

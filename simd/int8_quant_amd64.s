@@ -14,13 +14,41 @@ DATA packOrder<>+28(SB)/4, $7
 GLOBL packOrder<>(SB), RODATA|NOPTR, $32
 
 // func absMaxF32AVX512(x *float32, n int) float32
-// n is a positive multiple of 16.
+// n is a positive multiple of 16. Four accumulators over 64 values a
+// step hide the latency of VMAXPS; max is exact, so the order does not
+// matter.
 TEXT ·absMaxF32AVX512(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
 	MOVL $0x7fffffff, AX
 	VPBROADCASTD AX, Z31 // clears the sign bit
 	VPXORD Z0, Z0, Z0
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	CMPQ CX, $64
+	JLT  tail512
+
+loop512x4:
+	VPANDD (SI), Z31, Z1
+	VMAXPS Z1, Z0, Z0
+	VPANDD 64(SI), Z31, Z1
+	VMAXPS Z1, Z2, Z2
+	VPANDD 128(SI), Z31, Z1
+	VMAXPS Z1, Z3, Z3
+	VPANDD 192(SI), Z31, Z1
+	VMAXPS Z1, Z4, Z4
+	ADDQ   $256, SI
+	SUBQ   $64, CX
+	CMPQ   CX, $64
+	JGE    loop512x4
+	VMAXPS Z2, Z0, Z0
+	VMAXPS Z4, Z3, Z3
+	VMAXPS Z3, Z0, Z0
+
+tail512:
+	TESTQ CX, CX
+	JZ    reduce512
 
 loop512:
 	VPANDD (SI), Z31, Z1
@@ -29,7 +57,7 @@ loop512:
 	SUBQ   $16, CX
 	JNZ    loop512
 
-	// reduce 16 lanes to one
+reduce512: // 16 lanes to one
 	VEXTRACTF64X4 $1, Z0, Y1
 	VMAXPS        Y1, Y0, Y0
 	VEXTRACTF128  $1, Y0, X1
@@ -43,7 +71,7 @@ loop512:
 	RET
 
 // func absMaxF32AVX2(x *float32, n int) float32
-// n is a positive multiple of 8.
+// n is a positive multiple of 8; four accumulators as above.
 TEXT ·absMaxF32AVX2(SB), NOSPLIT, $0-20
 	MOVQ x+0(FP), SI
 	MOVQ n+8(FP), CX
@@ -51,6 +79,32 @@ TEXT ·absMaxF32AVX2(SB), NOSPLIT, $0-20
 	VMOVD AX, X15
 	VPBROADCASTD X15, Y15
 	VXORPS Y0, Y0, Y0
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	CMPQ CX, $32
+	JLT  tail256
+
+loop256x4:
+	VANDPS (SI), Y15, Y1
+	VMAXPS Y1, Y0, Y0
+	VANDPS 32(SI), Y15, Y1
+	VMAXPS Y1, Y2, Y2
+	VANDPS 64(SI), Y15, Y1
+	VMAXPS Y1, Y3, Y3
+	VANDPS 96(SI), Y15, Y1
+	VMAXPS Y1, Y4, Y4
+	ADDQ   $128, SI
+	SUBQ   $32, CX
+	CMPQ   CX, $32
+	JGE    loop256x4
+	VMAXPS Y2, Y0, Y0
+	VMAXPS Y4, Y3, Y3
+	VMAXPS Y3, Y0, Y0
+
+tail256:
+	TESTQ CX, CX
+	JZ    reduce256
 
 loop256:
 	VANDPS (SI), Y15, Y1
@@ -59,6 +113,7 @@ loop256:
 	SUBQ   $8, CX
 	JNZ    loop256
 
+reduce256:
 	VEXTRACTF128 $1, Y0, X1
 	VMAXPS       X1, X0, X0
 	VPSHUFD      $0x4e, X0, X1

@@ -5,6 +5,10 @@ package simd
 //go:noescape
 func quantPackS8AVX512(dst *int8, stride int, x *float32, n int, inv float32, sums *int32, sstride int, group int)
 
+// quantPackFused reports whether quantPackRow takes rows quantized in
+// groups of group codes on this CPU.
+func quantPackFused(group int) bool { return CPU.Level >= AVX512 && group > 0 && group%16 == 0 }
+
 // quantPackRow quantizes x (one row of activations, codes
 // clamp(round-half-even(x·inv), ±127) as quantizeS8 gives them) straight
 // into row r of a byte-quad A block, k-quad q at blk[4·(mr·q+r)], and
@@ -13,7 +17,7 @@ func quantPackS8AVX512(dst *int8, stride int, x *float32, n int, inv float32, su
 // or the group size has no fused kernel.
 func quantPackRow(blk []int8, sums []int32, r, mr int, x []float32, inv float32, group int) bool {
 	k := len(x)
-	if CPU.Level < AVX512 || group <= 0 || group%16 != 0 || k == 0 || k%group != 0 ||
+	if !quantPackFused(group) || k == 0 || k%group != 0 ||
 		len(blk) < 4*(mr*(k/4-1)+r)+4 || len(sums) < mr*(k/group-1)+r+1 {
 		return false
 	}

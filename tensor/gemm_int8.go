@@ -32,7 +32,7 @@ func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int)
 		return
 	}
 	w.pack()
-	g := simd.NewGemmS8()
+	g := simd.NewGemmS8().ForRows(m)
 	mr := g.MR()
 	nb := (m + mr - 1) / mr
 	ablk := g.ABlockLen(k)
@@ -47,23 +47,48 @@ func GemmInt8(m int, a []float32, lda int, w *Int8Weights, c []float32, ldc int)
 
 	// Output tiles of about 192 rows × 128 columns. Inside a tile each
 	// pair of B panels is loaded once and used by every A block of the
-	// tile, which stay in L2 meanwhile.
+	// tile, which stay in L2 meanwhile; the first block's call also
+	// prepares the pair for the kernel (simd.GemmS8.BlockF32Prep) that
+	// the others read. Full pairs are written straight into C, a partial
+	// one through scratch.
 	const colPanels, tileRows = 8, 192
 	rowBlocks := max(1, tileRows/mr)
 	np := simd.S8Panels(n)
 	plen := simd.S8PanelLen(k)
 	nrt, nct := (nb+rowBlocks-1)/rowBlocks, (np+colPanels-1)/colPanels
 	Parallel(nrt*nct, 0, func(t int) {
-		var acc [16 * 32]int32 // MR ≤ 16 rows × 2 panels
+		var prep []int8 // scratch of prepared B panels, if the kernel has them
+		if size := g.PrepBLen(2, k); size > 0 {
+			sp := getS8Prep(size)
+			defer s8PrepPool.Put(sp)
+			prep = *sp
+		}
 		rt, ct := t/nct, t%nct
+		ib0, ib1 := rt*rowBlocks, min(nb, (rt+1)*rowBlocks)
 		for p := ct * colPanels; p < min(np, (ct+1)*colPanels); p += 2 {
 			j0 := 16 * p
 			cols := min(n-j0, 32)
-			for ib := rt * rowBlocks; ib < min(nb, (rt+1)*rowBlocks); ib++ {
+			b := w.panels[p*plen : (p+2)*plen]
+			for ib := ib0; ib < ib1; ib++ {
 				r0 := ib * mr
 				rows := min(mr, m-r0)
-				g.Block(rows, 2, k, ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], w.panels[p*plen:(p+2)*plen], acc[:], 32)
-				simd.DequantS32(rows, cols, acc[:], 32, ws.sa[r0:], w.scales[j0:], c[r0*ldc+j0:], ldc)
+				blk, corr, sa, sb := ws.blk[ib*ablk:(ib+1)*ablk], ws.corr[r0:r0+mr], ws.sa[r0:r0+mr], w.scales[j0:]
+				block := func(out []float32, ldo int) {
+					if ib == ib0 {
+						b = g.BlockF32Prep(rows, 2, k, blk, sa, corr, b, sb, out, ldo, prep)
+					} else {
+						g.BlockF32(rows, 2, k, blk, sa, corr, b, sb, out, ldo)
+					}
+				}
+				if cols == 32 {
+					block(c[r0*ldc+j0:], ldc)
+					continue
+				}
+				var tile [16 * 32]float32 // MR ≤ 16 rows × 2 panels
+				block(tile[:], 32)
+				for r := 0; r < rows; r++ {
+					copy(c[(r0+r)*ldc+j0:(r0+r)*ldc+j0+cols], tile[r*32:r*32+cols])
+				}
 			}
 		}
 	})
@@ -82,6 +107,18 @@ type s8Work struct {
 }
 
 var s8WorkPool = sync.Pool{New: func() any { return new(s8Work) }}
+
+// s8PrepPool holds the scratch of prepared B panels (simd.GemmS8.PrepB).
+var s8PrepPool = sync.Pool{New: func() any { return new([]int8) }}
+
+func getS8Prep(n int) *[]int8 {
+	p := s8PrepPool.Get().(*[]int8)
+	if cap(*p) < n {
+		*p = make([]int8, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
 
 func getS8Work(nblk, nrows int) *s8Work {
 	ws := s8WorkPool.Get().(*s8Work)
