@@ -2,8 +2,8 @@ package prune
 
 import (
 	"fmt"
-	"sync"
 
+	"github.com/pare-ml/pare/internal/scratch"
 	"github.com/pare-ml/pare/tensor"
 )
 
@@ -156,14 +156,7 @@ func (h *Hessian) Reset() {
 	h.samples, h.tokens = 0, 0
 }
 
-// f32Pool recycles float32 scratch of the Hessian.
-var f32Pool sync.Pool
+// getF32 and putF32 recycle float32 scratch of the Hessian.
+func getF32(n int) []float32 { return scratch.F32(n) }
 
-func getF32(n int) []float32 {
-	if p, ok := f32Pool.Get().(*[]float32); ok && cap(*p) >= n {
-		return (*p)[:n]
-	}
-	return make([]float32, n)
-}
-
-func putF32(s []float32) { f32Pool.Put(&s) }
+func putF32(s []float32) { scratch.PutF32(s) }

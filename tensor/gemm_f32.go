@@ -3,9 +3,9 @@ package tensor
 import (
 	"fmt"
 	"runtime"
-	"sync"
 
 	"github.com/klauspost/cpuid/v2"
+	"github.com/pare-ml/pare/internal/scratch"
 	"github.com/pare-ml/pare/simd"
 )
 
@@ -304,14 +304,7 @@ func gemmF32Dots(m, n, k int, a []float32, lda int, b []float32, ldb int, c []fl
 	})
 }
 
-// f32Pool recycles packing buffers.
-var f32Pool sync.Pool
+// getF32 and putF32 recycle packing buffers.
+func getF32(n int) []float32 { return scratch.F32(n) }
 
-func getF32(n int) []float32 {
-	if p, ok := f32Pool.Get().(*[]float32); ok && cap(*p) >= n {
-		return (*p)[:n]
-	}
-	return make([]float32, n)
-}
-
-func putF32(s []float32) { f32Pool.Put(&s) }
+func putF32(s []float32) { scratch.PutF32(s) }
