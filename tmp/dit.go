@@ -99,6 +99,26 @@ func NewDiTEvaluator(ctx context.Context, m *dit.Model, opt DiTEvalOptions) (*Di
 		Sampler: opt.Sampler, Steps: opt.Steps, CFG: opt.CFG, Shift: opt.Shift, Labels: labels, Noise: noise,
 		Seed: opt.Seeds[0],
 	}}
+	// One untimed model call per precision at the batch the runs use: the
+	// kernels lay out their weight panels on first use and the scratch
+	// pools fill, which would otherwise land in the first timed run of
+	// each precision.
+	rows := n
+	if opt.CFG != 0 && opt.CFG != 1 { // guided: the null-class copies too
+		rows *= 2
+	}
+	step, err := DiTStep(m, rows, opt.KeepFirstLast)
+	if err != nil {
+		return nil, fmt.Errorf("dit evaluator: %w", err)
+	}
+	for _, p := range append([]Precision{opt.Reference}, prep...) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := step(p); err != nil {
+			return nil, fmt.Errorf("dit evaluator: warm-up at %v: %w", p, err)
+		}
+	}
 	imgs, secs, err := e.sample(ctx, Uniform(opt.Reference, opt.Steps))
 	if err != nil {
 		return nil, fmt.Errorf("dit evaluator: reference run: %w", err)
