@@ -1,6 +1,7 @@
 //go:build !purego && !noasm
 
 #include "textflag.h"
+#include "hsum_amd64.h"
 
 // VPERMD indices that undo the lane interleaving of VPACKSSDW+VPACKSSWB.
 DATA packOrder<>+0(SB)/4, $0
@@ -150,15 +151,7 @@ qloop512:
 	SUBQ      $16, CX
 	JNZ       qloop512
 
-	VEXTRACTI64X4 $1, Z28, Y1
-	VPADDD        Y1, Y28, Y0
-	VEXTRACTI128  $1, Y0, X1
-	VPADDD        X1, X0, X0
-	VPSHUFD       $0x4e, X0, X1
-	VPADDD        X1, X0, X0
-	VPSHUFD       $0xb1, X0, X1
-	VPADDD        X1, X0, X0
-	VMOVD         X0, AX
+	HSUMD512(Z28, Y28)
 	MOVL          AX, ret+32(FP)
 	VZEROUPPER
 	RET

@@ -1,6 +1,7 @@
 //go:build !purego && !noasm
 
 #include "textflag.h"
+#include "hsum_amd64.h"
 
 // func quantPackS8AVX512(dst *int8, stride int, x *float32, n int, inv float32, sums *int32, sstride int, group int)
 //
@@ -44,15 +45,7 @@ qploop: // 16 codes = 4 quads a step
 	SUBQ      $16, BX
 	JNZ       qploop
 
-	VEXTRACTI64X4 $1, Z28, Y1
-	VPADDD        Y1, Y28, Y0
-	VEXTRACTI128  $1, Y0, X1
-	VPADDD        X1, X0, X0
-	VPSHUFD       $0x4e, X0, X1
-	VPADDD        X1, X0, X0
-	VPSHUFD       $0xb1, X0, X1
-	VPADDD        X1, X0, X0
-	VMOVD         X0, AX
+	HSUMD512(Z28, Y28)
 	MOVL          AX, (DX)
 	ADDQ          R9, DX
 	SUBQ          R10, CX
