@@ -125,55 +125,7 @@ func avx512(mr int) {
 			p("\tVFMADD231PS.BCST %d(SI), Z%d, Z%d", off, b1, 5+2*i)
 		}
 	}
-	mainLoop(unroll, mr*4, nr*4, step, func() {
-		p("\tMOVQ DX, R9")
-		for i := 0; i < mr; i++ {
-			p("\tPREFETCHT0 (R9)")
-			p("\tPREFETCHT0 %d(R9)", nr*4-4) // the line of the row's last float
-			if i < mr-1 {
-				p("\tADDQ R8, R9")
-			}
-		}
-	})
-	p("")
-	p("\t// Remaining k steps one by one.")
-	p("loop1:")
-	p("\tTESTQ CX, CX")
-	p("\tJZ    store")
-	step(0)
-	p("\tADDQ $%d, SI", mr*4)
-	p("\tADDQ $%d, DI", nr*4)
-	p("\tDECQ CX")
-	p("\tJMP  loop1")
-	p("")
-	p("\t// Write (or add to) the C tile, one row of two vectors at a time.")
-	p("store:")
-	p("\tMOVBLZX accumulate+40(FP), AX")
-	p("\tTESTL   AX, AX")
-	p("\tJNZ     accum")
-	for i := 0; i < mr; i++ {
-		p("\tVMOVUPS Z%d, (DX)", 4+2*i)
-		p("\tVMOVUPS Z%d, 64(DX)", 5+2*i)
-		if i < mr-1 {
-			p("\tADDQ    R8, DX")
-		}
-	}
-	p("\tVZEROUPPER")
-	p("\tRET")
-	p("")
-	p("accum:")
-	for i := 0; i < mr; i++ {
-		p("\tVADDPS  (DX), Z%d, Z%d", 4+2*i, 4+2*i)
-		p("\tVADDPS  64(DX), Z%d, Z%d", 5+2*i, 5+2*i)
-		p("\tVMOVUPS Z%d, (DX)", 4+2*i)
-		p("\tVMOVUPS Z%d, 64(DX)", 5+2*i)
-		if i < mr-1 {
-			p("\tADDQ    R8, DX")
-		}
-	}
-	p("\tVZEROUPPER")
-	p("\tRET")
-	p("")
+	amd64Tail(mr, nr, unroll, "Z", 64, step)
 }
 
 // avx2 writes the mr×16 kernel: 2·mr ymm accumulators from Y4 (row i in
@@ -198,6 +150,14 @@ func avx2(mr int) {
 			p("\tVFMADD231PS  Y1, Y%d, Y%d", t, 5+2*i)
 		}
 	}
+	amd64Tail(mr, nr, unroll, "Y", 32, step)
+}
+
+// amd64Tail writes the end of an amd64 kernel of mr rows by two vectors
+// (registers v: "Z" or "Y", vb bytes each) whose accumulators are v4+2i,
+// v5+2i: the unrolled k loop (prefetching the C tile), the single steps
+// left, and the store or accumulation of the tile.
+func amd64Tail(mr, nr, unroll int, v string, vb int, step func(s int)) {
 	mainLoop(unroll, mr*4, nr*4, step, func() {
 		p("\tMOVQ DX, R9")
 		for i := 0; i < mr; i++ {
@@ -225,8 +185,8 @@ func avx2(mr int) {
 	p("\tTESTL   AX, AX")
 	p("\tJNZ     accum")
 	for i := 0; i < mr; i++ {
-		p("\tVMOVUPS Y%d, (DX)", 4+2*i)
-		p("\tVMOVUPS Y%d, 32(DX)", 5+2*i)
+		p("\tVMOVUPS %s%d, (DX)", v, 4+2*i)
+		p("\tVMOVUPS %s%d, %d(DX)", v, 5+2*i, vb)
 		if i < mr-1 {
 			p("\tADDQ    R8, DX")
 		}
@@ -236,10 +196,10 @@ func avx2(mr int) {
 	p("")
 	p("accum:")
 	for i := 0; i < mr; i++ {
-		p("\tVADDPS  (DX), Y%d, Y%d", 4+2*i, 4+2*i)
-		p("\tVADDPS  32(DX), Y%d, Y%d", 5+2*i, 5+2*i)
-		p("\tVMOVUPS Y%d, (DX)", 4+2*i)
-		p("\tVMOVUPS Y%d, 32(DX)", 5+2*i)
+		p("\tVADDPS  (DX), %s%d, %s%d", v, 4+2*i, v, 4+2*i)
+		p("\tVADDPS  %d(DX), %s%d, %s%d", vb, v, 5+2*i, v, 5+2*i)
+		p("\tVMOVUPS %s%d, (DX)", v, 4+2*i)
+		p("\tVMOVUPS %s%d, %d(DX)", v, 5+2*i, vb)
 		if i < mr-1 {
 			p("\tADDQ    R8, DX")
 		}
