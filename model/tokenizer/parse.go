@@ -244,18 +244,11 @@ func parseNormalizer(name string, raw json.RawMessage) (normalizer, error) {
 	}
 	switch c.Type {
 	case "Sequence":
-		var q seqNorm
-		for _, r := range c.Normalizers {
-			if isNull(r) {
-				continue
-			}
-			n, err := parseNormalizer(name, r)
-			if err != nil {
-				return nil, err
-			}
-			q = append(q, n)
+		q, err := parseSeq(name, c.Normalizers, parseNormalizer)
+		if err != nil {
+			return nil, err
 		}
-		return q, nil
+		return seqNorm(q), nil
 	case "NFC":
 		return nfcNorm{}, nil
 	case "Prepend":
@@ -268,6 +261,23 @@ func parseNormalizer(name string, raw json.RawMessage) (normalizer, error) {
 		return replaceNorm{*c.Pattern.String, content}, nil
 	}
 	return nil, parseError(name, "unsupported normalizer %q", c.Type)
+}
+
+// parseSeq parses the members of a Sequence component with parse,
+// skipping null ones.
+func parseSeq[T any](name string, items []json.RawMessage, parse func(string, json.RawMessage) (T, error)) ([]T, error) {
+	var q []T
+	for _, r := range items {
+		if isNull(r) {
+			continue
+		}
+		v, err := parse(name, r)
+		if err != nil {
+			return nil, err
+		}
+		q = append(q, v)
+	}
+	return q, nil
 }
 
 func contentString(raw json.RawMessage) (string, error) {
@@ -283,18 +293,11 @@ func parsePreTokenizer(name string, raw json.RawMessage) (preTokenizer, error) {
 	}
 	switch c.Type {
 	case "Sequence":
-		var q seqPre
-		for _, r := range c.Pretokenizers {
-			if isNull(r) {
-				continue
-			}
-			p, err := parsePreTokenizer(name, r)
-			if err != nil {
-				return nil, err
-			}
-			q = append(q, p)
+		q, err := parseSeq(name, c.Pretokenizers, parsePreTokenizer)
+		if err != nil {
+			return nil, err
 		}
-		return q, nil
+		return seqPre(q), nil
 	case "Split":
 		beh, ok := behaviorNames[c.Behavior]
 		if !ok {
@@ -368,18 +371,11 @@ func parseDecoder(name string, raw json.RawMessage) (decoder, error) {
 	}
 	switch c.Type {
 	case "Sequence":
-		var q seqDec
-		for _, r := range c.Decoders {
-			if isNull(r) {
-				continue
-			}
-			d, err := parseDecoder(name, r)
-			if err != nil {
-				return nil, err
-			}
-			q = append(q, d)
+		q, err := parseSeq(name, c.Decoders, parseDecoder)
+		if err != nil {
+			return nil, err
 		}
-		return q, nil
+		return seqDec(q), nil
 	case "ByteLevel":
 		return byteLevelDec{}, nil
 	case "ByteFallback":
