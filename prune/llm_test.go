@@ -40,6 +40,19 @@ func TestPrunedModelReloads(t *testing.T) {
 	if err := SavePruned(l, out, rep, false, llama.SaveF32); err == nil {
 		t.Fatal("SavePruned over an existing folder without force succeeded")
 	}
+	// --force replaces the folder whole and leaves nothing else beside it.
+	if err := os.WriteFile(filepath.Join(out, "stale.txt"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := SavePruned(l, out, rep, true, llama.SaveF32); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "stale.txt")); !os.IsNotExist(err) {
+		t.Fatalf("the replaced folder kept an old file: %v", err)
+	}
+	if names, _ := os.ReadDir(filepath.Dir(out)); len(names) != 1 {
+		t.Fatalf("beside the output: %v", names)
+	}
 	var back Report
 	js, err := os.ReadFile(filepath.Join(out, "prune.json"))
 	if err != nil || json.Unmarshal(js, &back) != nil || back.Method != MethodSparseGPT || len(back.Layers) != len(rep.Layers) {
