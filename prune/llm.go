@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/pare-ml/pare/internal/atomicfs"
 	"github.com/pare-ml/pare/model/llama"
 	"github.com/pare-ml/pare/model/tiny"
 	"github.com/pare-ml/pare/model/tokenizer"
@@ -105,25 +106,9 @@ func SavePruned(l *LLM, out string, rep any, force bool, dtype llama.SaveDType) 
 	if err := os.Chmod(tmp, 0o755); err != nil { // MkdirTemp makes 0700
 		return err
 	}
-	// Replace an existing folder without a moment where neither exists
-	// on failure: move it aside, put the new one in place, then delete
-	// the old one (or move it back if the new one cannot go in).
-	old := ""
-	if _, err := os.Stat(out); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(out, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			os.Rename(old, out)
-		}
+	if err := atomicfs.Replace(tmp, out); err != nil {
 		return err
 	}
 	ok = true
-	if old != "" {
-		return os.RemoveAll(old)
-	}
 	return nil
 }

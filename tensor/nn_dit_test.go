@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -50,7 +51,7 @@ func TestTimestepEmbedding(t *testing.T) {
 	// t = 0: cos 1, sin 0.
 	dst := make([]float32, 6)
 	TimestepEmbedding(dst, []float32{0}, 6, 10000)
-	if want := []float32{1, 1, 1, 0, 0, 0}; !equalF32(dst, want) {
+	if want := []float32{1, 1, 1, 0, 0, 0}; !slices.Equal(dst, want) {
 		t.Errorf("t=0: %v, want %v", dst, want)
 	}
 }
@@ -83,16 +84,4 @@ func TestModulateGatedAdd(t *testing.T) {
 			assertClose(t, "GatedAdd", xx, want, 1e-6)
 		}
 	}
-}
-
-func equalF32(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pare-ml/pare/bench"
+	"github.com/pare-ml/pare/internal/atomicfs"
 	"github.com/pare-ml/pare/model/llama"
 )
 
@@ -165,7 +166,7 @@ func startCPUProfile(path string, force bool) (stop func(), err error) {
 			err = os.Chmod(f.Name(), 0o644) // CreateTemp makes 0600
 		}
 		if err == nil {
-			err = replace(f.Name(), path)
+			err = atomicfs.Replace(f.Name(), path)
 		}
 		if err != nil {
 			os.Remove(f.Name())

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/pare-ml/pare/internal/atomicfs"
 )
 
 // Outputs are checked before any work (checkOutFolder, checkOutFile: an
@@ -102,7 +104,7 @@ func buildFolder(dir string, force bool, fill func(tmp string) error) error {
 	if err == nil {
 		if err = fill(tmp); err == nil {
 			if err = os.Chmod(tmp, 0o755); err == nil { // MkdirTemp makes 0700
-				err = replace(tmp, dir)
+				err = atomicfs.Replace(tmp, dir)
 			}
 		}
 		if err != nil {
@@ -168,31 +170,9 @@ func buildFile(path string, force bool, fill func(tmp string) error) error {
 		os.Remove(tmp)
 		return err
 	}
-	if err := replace(tmp, path); err != nil {
+	if err := atomicfs.Replace(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
-	}
-	return nil
-}
-
-// replace renames tmp to dst. An existing dst is moved aside first and
-// removed once tmp is in place, or moved back if the rename fails.
-func replace(tmp, dst string) error {
-	old := ""
-	if _, err := os.Lstat(dst); err == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dst, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		if old != "" {
-			os.Rename(old, dst)
-		}
-		return err
-	}
-	if old != "" {
-		os.RemoveAll(old)
 	}
 	return nil
 }

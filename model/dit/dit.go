@@ -21,6 +21,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/pare-ml/pare/model/safetensors"
 	"github.com/pare-ml/pare/tensor"
@@ -166,7 +167,7 @@ func build(cfg Config, f *safetensors.File, where string) (*Model, error) {
 			firstErr = fmt.Errorf("dit: %s: checkpoint has no tensor %q", where, name)
 			return nil
 		}
-		if !equalShape(info.Shape, shape) {
+		if !slices.Equal(info.Shape, shape) {
 			firstErr = fmt.Errorf("dit: %s: tensor %q has shape %v, config.json implies %v", where, name, info.Shape, shape)
 			return nil
 		}
@@ -223,18 +224,6 @@ func build(cfg Config, f *safetensors.File, where string) (*Model, error) {
 		return nil, firstErr
 	}
 	return m, nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Linears lists every Linear with its parameter name, first layer first.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io/fs"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/pare-ml/pare/model/llama"
@@ -56,7 +57,7 @@ func loadTiny(t *testing.T) (*llama.Model, *tokenizer.Tokenizer, golden) {
 func TestTinyGolden(t *testing.T) {
 	m, tok, g := loadTiny(t)
 	for _, s := range g.Sequences {
-		if got := tok.Encode(s.Text, true); !equalInts(got, s.IDs) {
+		if got := tok.Encode(s.Text, true); !slices.Equal(got, s.IDs) {
 			t.Errorf("%s: tokenizer gives %v, PyTorch script %v", s.Lang, got, s.IDs)
 		}
 		logits, err := m.TokenLogits(s.IDs)
@@ -85,16 +86,4 @@ func TestTinyGolden(t *testing.T) {
 			}
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/pare-ml/pare/model/safetensors"
 	"github.com/pare-ml/pare/tensor"
@@ -173,23 +174,11 @@ func checkShapes(cfg *Config, src source, where string) error {
 		if !ok {
 			return fmt.Errorf("llama: %s: checkpoint has no tensor %q that config.json implies", where, name)
 		}
-		if !sameShape(info.Shape, want) {
+		if !slices.Equal(info.Shape, want) {
 			return fmt.Errorf("llama: %s: tensor %q has shape %v, config.json implies %v", where, name, info.Shape, want)
 		}
 	}
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func firstNonFinite(v []float32) int {

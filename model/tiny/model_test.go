@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"io/fs"
+	"slices"
 	"sort"
 	"testing"
 )
@@ -119,7 +120,7 @@ func TestSafetensorsHeader(t *testing.T) {
 			t.Errorf("unexpected tensor %s", name)
 			continue
 		}
-		if in.DType != "BF16" || !equalInts(in.Shape, shape) {
+		if in.DType != "BF16" || !slices.Equal(in.Shape, shape) {
 			t.Errorf("%s: %s %v, want BF16 %v", name, in.DType, in.Shape, shape)
 		}
 		size := int64(2)
@@ -166,18 +167,6 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func itoa(i int) string {
